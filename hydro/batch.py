@@ -125,8 +125,10 @@ class ProcessExecutor:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
+        from hydro.plugins import registered
+
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
-                                   initializer=_start_worker, initargs=(self.setup,))
+                                   initializer=_start_worker, initargs=(self.setup, registered()))
 
     def run(self, fn: Callable, args: list, context=None) -> Iterator[tuple[int, TaskOutcome]]:
         """Yield ``(index, outcome)`` as the tasks finish.  A worker that dies (killed, out of
@@ -192,11 +194,14 @@ class ProcessExecutor:
         shutdown_pool(self.pool, abort)
 
 
-def _start_worker(setup: tuple[Callable, tuple] | None) -> None:
-    """Pool initializer: the signal and parent-death set-up, then the pool's ``setup``."""
+def _start_worker(setup: tuple[Callable, tuple] | None, plugins=((), ())) -> None:
+    """Pool initializer: the signal and parent-death set-up, the kinds the parent registered
+    (:mod:`hydro.plugins`), then the pool's ``setup``."""
+    from hydro.plugins import install_kinds
     from hydro.workers import worker_init
 
     worker_init()
+    install_kinds(plugins)
     if setup is not None:
         setup[0](*setup[1])
 

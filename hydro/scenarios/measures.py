@@ -44,13 +44,14 @@ from hydro.scenarios.prices import price_notes
 from hydro.scenarios.spec import ScenarioFile, Where
 from hydro.sources.timing import days_in_years
 
-#: What each kind changes, in one line (from :data:`hydro.scenarios.kinds.KINDS`).
+#: What each built-in kind changes, in one line (from :data:`hydro.scenarios.kinds.KINDS` at import; the code
+#: reads a kind's own ``effect`` and ``composition``, so a kind registered later is served alike).
 EFFECTS = {name: kind.effect for name, kind in KINDS.items()}
 
 #: How a second measure of each kind composes with an earlier one on the same subbasins, and what it pays
 #: (:attr:`~hydro.scenarios.kinds.base.MeasureKind.composition`; the note of :func:`_same_kind_again`).
 COMPOSITION = {name: kind.composition for name, kind in KINDS.items()}
-_OVERLAP = {
+_OVERLAP = {  # one per hydro.scenarios.kinds.base.COMPOSITIONS
     "share": ("the larger target holds: the second starts from the share the first reached and pays only what it "
               "adds beyond the first's share (a county top-up to 0.5 after a province-wide 0.6 adds nothing and "
               "costs nothing)"),
@@ -200,8 +201,8 @@ def _across_borders(info: BasinInfo, m, subs: list[int]) -> list[str]:
 def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]]) -> list[str]:
     """A note where ``m`` acts on subbasins an earlier measure of its kind in the scenario acts on
     (``selected``: each measure's subbasins so far, ``m``'s included), saying how the two compose and what
-    the second pays (:data:`COMPOSITION`): two toilet programmes at 60 % each pay for 120 % of the
-    households, while a sewage connection to 0.5 after one to 0.6 pays nothing (until the review of
+    the second pays (each kind's ``composition``, :data:`COMPOSITION`): two toilet programmes at 60 % each
+    pay for 120 % of the households, while a sewage connection to 0.5 after one to 0.6 pays nothing (until the review of
     2026-12-05 every kind's note said the former)."""
     def disjoint(a, b) -> bool:  # different classes, livestock types or plants: no overlap
         return any(a.lists.get(k) and b.lists.get(k) and not set(a.lists[k]) & set(b.lists[k]) for k in a.lists)
@@ -213,7 +214,7 @@ def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]
         if both:
             ids = ", ".join(info.subbasins[i]["id"] for i in both[:5]) + (" ..." if len(both) > 5 else "")
             out.append(f"{m.id}: acts, as {e.id} does, as a {m.kind} on {ids}: "
-                       + _OVERLAP[COMPOSITION[m.kind]])
+                       + _OVERLAP[KINDS[m.kind].composition])
     return out
 
 

@@ -113,6 +113,9 @@ class SourceKind:
 
 
 _KINDS: dict[str, SourceKind] = {}
+#: Source tags a run adds after the kinds' (:func:`hydro.pipeline_steps` loads): water brought from outside
+#: the basin, and the mass present at the start.  No kind may take their names.
+RESERVED_TAGS = ("transfer", "initial")
 
 
 def register(kind: SourceKind | type[SourceKind]) -> SourceKind:
@@ -121,12 +124,23 @@ def register(kind: SourceKind | type[SourceKind]) -> SourceKind:
     Raises
     ------
     HydroError
-        For a kind without a name or key, a name or key already taken, or an
-        unknown delivery.
+        For a kind without a name or key, a name or key already taken, a name of
+        :data:`RESERVED_TAGS`, an unknown delivery, or a ``quickflow`` or ``store``
+        delivery a registered kind holds.
     """
     kind = kind() if isinstance(kind, type) else kind
     if not kind.name or not kind.key:
         raise HydroError(f"source kind {type(kind).__name__}: set its name and key")
+    if kind.name in RESERVED_TAGS:
+        raise HydroError(f"source kind '{kind.name}': the name is a tag a run adds of itself ("
+                         + ", ".join(RESERVED_TAGS) + ": a results file's `source` would hold it twice); "
+                         "choose another name")
+    held = [k.name for k in _KINDS.values() if k.delivery == kind.delivery != "constant"]
+    if held:
+        raise HydroError(f"source kind '{kind.name}': delivery '{kind.delivery}' is held by '{held[0]}' (one "
+                         "kind each: the kernel has one quick-flow and one store column, and a second kind's "
+                         "rates would replace the first's); give it delivery 'constant', or add its terms to "
+                         f"'{held[0]}'")
     if kind.name in _KINDS or kind.key in {k.key for k in _KINDS.values()}:
         raise HydroError(f"source kind '{kind.name}' (key '{kind.key}'): a kind with that name or key "
                          f"is registered already ({', '.join(_KINDS)})")
@@ -165,7 +179,8 @@ def delivered_by(delivery: str) -> int:
 
 
 def input_names() -> tuple[str, ...]:
-    """Categories of the gross N inputs (:func:`hydro.sources.gross_inputs`), in their order."""
+    """Categories of the gross N inputs (:func:`hydro.sources.gross_inputs`), in their order: each once,
+    where two kinds add to one category (its column holds both), at the first's rank."""
     ranked = [(rank, i, cat) for i, kind in enumerate(_KINDS.values())
               for cat, rank in kind.input_categories.items()]
-    return tuple(cat for _, _, cat in sorted(ranked))
+    return tuple(dict.fromkeys(cat for _, _, cat in sorted(ranked)))

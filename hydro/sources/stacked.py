@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from hydro.errors import HydroError
 from hydro.sources.kinds import BUILTIN_KINDS
 from hydro.sources.registry import kinds
 from hydro.sources.yearly import YearSeries
@@ -177,6 +178,16 @@ def by_group(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: np.
             one(s)
 
 
+def _all_rates(r: dict[str, np.ndarray], names: Sequence[str]) -> None:
+    """Refuse rates a kind did not give (a registered kind whose ``rates`` returns ``{}`` for a subbasin
+    without its table: a bare KeyError deep in the loads before)."""
+    missing = [k for k in names if k not in r]
+    if missing:
+        raise HydroError(f"source kind rates: no {', '.join(repr(k) for k in missing)} among {sorted(r)}; a kind's "
+                         "rates() gives its rates for every subbasin (zeros where the subbasin has no table of it: "
+                         "docs/sources.md)")
+
+
 def rates(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: np.ndarray, names: Sequence[str],
           single: Callable[[Any, np.ndarray, float], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """The kinds' yearly rates ``names`` of every subbasin, [n_year, n_sub] each (kg/d, mg/L, d);
@@ -186,6 +197,7 @@ def rates(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: np.nda
 
     def one(s: int) -> None:
         r = single(subs[s], years, float(area[s]))
+        _all_rates(r, names)
         for k in names:
             out[k][:, s] = r[k]
 
@@ -193,6 +205,7 @@ def rates(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: np.nda
         r: dict[str, np.ndarray] = {}
         for kind in kinds():
             r.update(kind.rates(sub, y, d, a))
+        _all_rates(r, names)
         for k in names:
             out[k][:, index] = r[k].reshape(n_year, len(index))
 

@@ -93,6 +93,10 @@ class Number:
     required: bool = True
 
 
+#: How a second measure of a kind can compose with an earlier one (:attr:`MeasureKind.composition`).
+COMPOSITIONS = ("share", "target", "multiplies", "adds")
+
+
 class MeasureKind:
     """One kind of measure.  A new kind is a subclass in a new module of this package.
 
