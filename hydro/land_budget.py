@@ -128,7 +128,9 @@ def inventory_terms(params, years, area_km2, gross: np.ndarray) -> np.ndarray:
         ha = float(area[s]) * HA_PER_KM2
         soil, pa = _soil(sub, years, ha), _people_and_animals(sub, years, days)
         unallocated = (land_deposition(sub, years) * ha if not sub.land_use else np.zeros(len(years)))
-        emitted = sum((k.rates(sub, years, days, float(area[s]))[k.name] * days for k in constant), np.zeros(len(years)))
+        emitted = np.zeros(len(years))
+        for k in constant:
+            emitted = emitted + k.rates(sub, years, days, float(area[s]))[k.name] * days
         fates = (soil["crop_uptake"], soil["leached_to_groundwater"], soil["surplus_not_leached"],
                  pa["excreted"] - pa["excreta_delivered"] - soil["manure"], pa["domestic_treatment_removal"],
                  pa["domestic_not_delivered"], unallocated, emitted)
