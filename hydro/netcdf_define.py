@@ -43,7 +43,7 @@ TIME_COMMENT = (_DAYS + "; a value at a day's stamp is that day's mean or total,
 TIME_COMMENT_PERIODS = (_DAYS + "; a value at a stamp is the mean over its period (time_bnds), or for a state "
                         "(cell_methods time: point) its value at the period's end, on its last simulated day")
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario",
-                "budget_term")
+                "budget_term", "land_term")
 
 
 def layout(results: Results, spec) -> tuple[dict[str, str], dict, Any, list, Any]:

@@ -265,7 +265,7 @@ def _absent_dims(basin) -> dict[str, str]:
     if not net.gauges:
         out["gauge"] = "the basin has no [[gauges]]"
     if not basin.is_watershed:
-        out.update(dict.fromkeys(("subbasin", "source", "input"),
+        out.update(dict.fromkeys(("subbasin", "source", "input", "land_term"),
                                  "a flow-driven basin has no [[subbasins]], so no subbasin or source variables"))
     return out
 

@@ -480,6 +480,7 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
         watershed_provenance,
     )
     from hydro.hydraulics import network_water_balance_error
+    from hydro.land_budget import add_land_budget
     from hydro.sources import INPUT_NAMES, gross_inputs
     from hydro.tracers import output_names
     from hydro.water_budget import add_water_budget
@@ -533,6 +534,7 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     res.add("washoff_n_loss", lost)
     if src.washoff_flows is not None:
         res.attrs["washoff_n_balance_closure"] = f"{closure:.3e}"
+    add_land_budget(res, ws.sources, year_list, w.area, w.years, gw.storage_kg, src.washoff_kg)
     if w.transfers.any:
         add_transfer_results(res, w.transfers, hyd, w.target, len(net.reservoirs), water_enters(w)[1])
     return res

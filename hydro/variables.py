@@ -179,6 +179,9 @@ _DECLARED = [
     Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
              "gross nitrogen input to the subbasin by category, before losses, in the whole calendar year "
              "(inventory; also for a year the run covers in part)"),
+    Variable("subbasin_tn_land_budget", ("year", "subbasin", "land_term"), "kg",
+             "nitrogen budget of the subbasin's land from the gross inventory to the rivers, by term, in the "
+             "calendar year (inventory terms for the whole year, the path to the rivers over the run's days)"),
     Variable("subbasin_tn_landscape_retention", ("year", "subbasin"), "kg",
              "total nitrogen removed by riparian buffers and wetlands in the subbasin (GEP water purification)"),
     # scenarios

@@ -1,0 +1,203 @@
+"""The land's nitrogen budget of each subbasin and year: from the gross inventory to the rivers.
+
+Every term is kg N over a calendar year and is computed from the model's own equations
+(:mod:`hydro.sources`), not as the difference that would make the table close; two
+remainders say what the explicit terms leave over, and each is a finding where it is not 0.
+
+The inventory (whole calendar years, from the yearly parameters, as ``subbasin_tn_gross_input``)::
+
+    gross_input = crop_uptake + leached_to_groundwater + surplus_not_leached + excreta_retained
+                  + domestic_treatment_removal + domestic_not_delivered + land_deposition_unallocated
+                  + emitted_to_rivers + inventory_unaccounted
+
+* ``crop_uptake``: Σ classes share x ha x min(uptake, fertiliser + manure + deposition + fixation), the
+  uptake as the positive surplus caps it (:func:`hydro.sources.groundwater.surplus`: a class's deficit is
+  no output);
+* ``leached_to_groundwater``: leaching_fraction x surplus x ha (the store's input, ``groundwater_n_input``,
+  before ``[sources.timing]``'s blend); ``surplus_not_leached``: the rest of the surplus (denitrification,
+  volatilisation and soil storage, which the model does not tell apart);
+* ``excreta_retained``: livestock excretion not delivered (1 - the loss fractions) less the classes'
+  manure, which enters the soil terms (negative where the classes spread more manure than is not delivered);
+* ``domestic_treatment_removal``: population x per-capita N x connected share x treatment removal;
+  ``domestic_not_delivered``: the rest of the domestic N that does not reach the reach;
+* ``land_deposition_unallocated``: deposition the inventory counts on the land of a subbasin without
+  land-use classes, which no surplus receives;
+* ``emitted_to_rivers``: Σ of the constant-rate kinds' yearly loads (livestock and domestic delivered,
+  point effluent, deposition on water, and any registered kind's), before timing and the wash-off store;
+* ``inventory_unaccounted``: what the explicit terms leave (0 to round-off unless a class's own deposition
+  is given without a ``deposition`` table, or a registered kind's inventory is not delivered).
+
+The path to the rivers (the run's days of the year, from the daily series)::
+
+    delivered_to_rivers = emitted_to_rivers + quickflow_export + leached_to_groundwater
+                          - groundwater_storage_change - washoff_loss - washoff_storage_change + timing_remainder
+
+* ``quickflow_export``: the ``diffuse_quickflow`` source (EMC x quick flow), which no inventory term
+  supplies: the model does not take it from the soil surplus;
+* ``groundwater_storage_change`` and ``washoff_storage_change``: the stores' content at the end of the
+  year's last day less at the start of its first; ``washoff_loss``: Σ ``washoff_n_loss``;
+* ``timing_remainder``: N moved between years by ``[sources.timing]``'s blend across 1 January (of the
+  loads and of the store's input), and, in a year the run covers in part, the inventory of the days outside;
+* ``delivered_to_rivers``: Σ ``subbasin_tn_source_input`` over the source kinds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.sources.blocks import at
+from hydro.sources.deposition import land_deposition
+from hydro.sources.registry import delivered_by, kinds, source_names
+from hydro.sources.rural_domestic import delivered
+from hydro.sources.timing import days_in_years
+from hydro.units import HA_PER_KM2
+
+#: The ``land_term`` coordinate: the inventory's fates, then the path to the rivers (module docstring).
+LAND_TERMS = ("gross_input", "crop_uptake", "leached_to_groundwater", "surplus_not_leached", "excreta_retained",
+              "domestic_treatment_removal", "domestic_not_delivered", "land_deposition_unallocated",
+              "emitted_to_rivers", "inventory_unaccounted", "quickflow_export", "groundwater_storage_change",
+              "washoff_loss", "washoff_storage_change", "timing_remainder", "delivered_to_rivers")
+#: Terms whose sum is ``gross_input``.
+INVENTORY_FATES = LAND_TERMS[1:10]
+
+
+def _soil(sub, years: np.ndarray, ha: float) -> dict[str, np.ndarray]:
+    """Crop uptake, leached and not leached surplus and manure of one subbasin's classes (kg/yr)."""
+    n = len(years)
+    land_dep = land_deposition(sub, years)
+    uptake, surplus, manure = np.zeros(n), np.zeros(n), np.zeros(n)
+    for lu in sub.land_use:
+        share = at(lu.share, years)
+        d = land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)
+        m = at(lu.manure_kg_per_ha_yr, years)
+        applied = at(lu.fertiliser_kg_per_ha_yr, years) + m + d + at(lu.fixation_kg_per_ha_yr, years)
+        u = at(lu.uptake_kg_per_ha_yr, years)
+        uptake += share * np.minimum(u, applied)
+        surplus += share * np.maximum(applied - u, 0.0)
+        manure += share * m
+    gw = sub.groundwater
+    leached = np.zeros(n) if gw is None else at(gw.leaching_fraction, years) * surplus * ha
+    return {"crop_uptake": uptake * ha, "leached_to_groundwater": leached,
+            "surplus_not_leached": surplus * ha - leached, "manure": manure * ha}
+
+
+def _people_and_animals(sub, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:
+    """Excreta delivered and excreted, and domestic N removed and not delivered (kg/yr) of one subbasin."""
+    n = len(years)
+    excreted, delivered_lv = np.zeros(n), np.zeros(n)
+    for lv in sub.livestock:
+        m = at(lv.managed_share, years)
+        e = at(lv.head, years) * at(lv.excretion_kg_per_head_yr, years)
+        excreted += e
+        delivered_lv += e * ((1.0 - m) * at(lv.loss_fraction, years) + m * at(lv.managed_loss_fraction, years))
+    removal, not_delivered = np.zeros(n), np.zeros(n)
+    rd = sub.rural_domestic
+    if rd is not None:
+        lead = at(rd.population, years) * at(rd.per_capita_n_g_per_day, years) * 1e-3 * days
+        removal = lead * at(rd.connected_share, years) * at(rd.treatment_removal, years)
+        not_delivered = lead - removal - delivered(rd, years, lead)
+    return {"excreted": excreted, "excreta_delivered": delivered_lv,
+            "domestic_treatment_removal": removal, "domestic_not_delivered": not_delivered}
+
+
+def inventory_terms(params, years, area_km2, gross: np.ndarray) -> np.ndarray:
+    """The inventory's terms (:data:`LAND_TERMS` up to ``inventory_unaccounted``) of every year and subbasin.
+
+    Parameters
+    ----------
+    params : SourceParameters
+    years : int array [n_year]
+        Calendar years.
+    area_km2 : array [n_sub]
+        Subbasin areas (km2).
+    gross : ndarray [n_year, n_sub, n_input]
+        ``subbasin_tn_gross_input`` (kg/yr; :func:`hydro.sources.gross_inputs`).
+
+    Returns
+    -------
+    ndarray [n_year, n_sub, 10]
+        kg N per whole calendar year.
+    """
+    years = np.asarray(years, dtype=np.int64)
+    days = days_in_years(years).astype(np.float64)
+    area = np.asarray(area_km2, dtype=np.float64)
+    out = np.zeros((len(years), len(params.subbasins), 10))
+    out[:, :, 0] = gross.sum(axis=2)
+    constant = [k for k in kinds() if k.delivery == "constant"]
+    for s, sub in enumerate(params.subbasins):
+        ha = float(area[s]) * HA_PER_KM2
+        soil, pa = _soil(sub, years, ha), _people_and_animals(sub, years, days)
+        unallocated = (land_deposition(sub, years) * ha if not sub.land_use else np.zeros(len(years)))
+        emitted = np.zeros(len(years))
+        for k in constant:
+            emitted = emitted + k.rates(sub, years, days, float(area[s]))[k.name] * days
+        fates = (soil["crop_uptake"], soil["leached_to_groundwater"], soil["surplus_not_leached"],
+                 pa["excreted"] - pa["excreta_delivered"] - soil["manure"], pa["domestic_treatment_removal"],
+                 pa["domestic_not_delivered"], unallocated, emitted)
+        for t, term in enumerate(fates, start=1):
+            out[:, s, t] = term
+        out[:, s, 9] = out[:, s, 0] - np.sum(fates, axis=0)
+    return out
+
+
+def _yearly(daily: np.ndarray, index: np.ndarray, n_year: int) -> np.ndarray:
+    """Sums [n_year, ...] of ``daily`` [n_day, ...] over the days of each year (``index``: each day's year)."""
+    out = np.zeros((n_year,) + daily.shape[1:])
+    np.add.at(out, index, daily)
+    return out
+
+
+def land_budget(params, years, area_km2, gross: np.ndarray, years_of_day, source_input: np.ndarray,
+                gw_storage: np.ndarray, washoff_storage: np.ndarray | None, washoff_loss: np.ndarray) -> np.ndarray:
+    """The land budget (``subbasin_tn_land_budget``) of every year and subbasin, by :data:`LAND_TERMS`.
+
+    Parameters
+    ----------
+    params, years, area_km2, gross
+        As :func:`inventory_terms`; ``years`` are the run's calendar years, sorted.
+    years_of_day : int array [n_day]
+        Calendar year of each day of the run.
+    source_input : ndarray [n_day, n_sub, n_tag]
+        ``subbasin_tn_source_input`` (kg/d); its first tags are :func:`hydro.sources.source_names`.
+    gw_storage : ndarray [n_day + 1, n_sub]
+        Groundwater store at the start of each day and the end of the last (kg).
+    washoff_storage : ndarray [n_day + 1, n_sub] or None
+        The wash-off store likewise (kg); None where no subbasin has one.
+    washoff_loss : ndarray [n_day, n_sub]
+        ``washoff_n_loss`` (kg/d).
+
+    Returns
+    -------
+    ndarray [n_year, n_sub, len(LAND_TERMS)]
+        kg N per year.
+    """
+    years = np.asarray(years, dtype=np.int64)
+    index = np.searchsorted(years, np.asarray(years_of_day, dtype=np.int64))
+    n_year = len(years)
+    out = np.zeros((n_year, len(params.subbasins), len(LAND_TERMS)))
+    out[:, :, :10] = inventory_terms(params, years, area_km2, gross)
+    first = np.searchsorted(index, np.arange(n_year))  # each year's first day (the days are in order)
+    last = np.searchsorted(index, np.arange(n_year), side="right")  # and the day after its last
+    n_kind = len(source_names())
+    q = delivered_by("quickflow")
+    out[:, :, 10] = 0.0 if q < 0 else _yearly(source_input[:, :, q], index, n_year)
+    out[:, :, 11] = gw_storage[last] - gw_storage[first]
+    out[:, :, 12] = _yearly(washoff_loss, index, n_year)
+    out[:, :, 13] = 0.0 if washoff_storage is None else washoff_storage[last] - washoff_storage[first]
+    out[:, :, 15] = _yearly(source_input[:, :, :n_kind].sum(axis=2), index, n_year)
+    out[:, :, 14] = out[:, :, 15] - (out[:, :, 8] + out[:, :, 10] + out[:, :, 2] - out[:, :, 11] - out[:, :, 12]
+                                     - out[:, :, 13])
+    return out
+
+
+def add_land_budget(res, params, years, area_km2, years_of_day, gw_storage: np.ndarray,
+                    washoff_storage: np.ndarray | None) -> None:
+    """Add ``subbasin_tn_land_budget`` and the ``land_term`` coordinate to ``res`` (:class:`hydro.results.Results`),
+    from its ``subbasin_tn_gross_input``, ``subbasin_tn_source_input`` and ``washoff_n_loss`` and the stores'
+    contents (kg, [n_day + 1, n_sub]); nothing where the run carries no TN."""
+    if "subbasin_tn_source_input" not in res.data or "subbasin_tn_gross_input" not in res.data:
+        return
+    res.coords["land_term"] = list(LAND_TERMS)
+    res.add("subbasin_tn_land_budget", land_budget(
+        params, years, area_km2, res.data["subbasin_tn_gross_input"], years_of_day,
+        res.data["subbasin_tn_source_input"], gw_storage, washoff_storage, res.data["washoff_n_loss"]))
