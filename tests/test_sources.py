@@ -67,6 +67,20 @@ def store_only(leaching=0.5, tau_years=2.0, fertiliser=100.0, timing="store", in
         groundwater=Groundwater(leaching, tau_years, initial_kg=initial, timing=timing)),))
 
 
+def naive_land_share(sub, lu, year, area_km2):
+    """Slow reference of the area rule (docs/sources.md): the share of class ``lu`` that is land. The water
+    surface fills the class named water first, the rest is spread over the other classes by share."""
+    if sub.deposition is None:
+        return 1.0
+    water = min(float(sub.deposition.water_area_km2.at(year)) / area_km2, 1.0)
+    shares = {c.name: float(c.share.at(year)) for c in sub.land_use}
+    in_water = min(water, shares.get("water", 0.0))
+    if lu.name == "water":
+        return 1.0 - in_water / shares["water"] if shares["water"] > 0 else 1.0
+    others = 1.0 - shares.get("water", 0.0)
+    return 1.0 - (water - in_water) / others if others > 0 else 1.0
+
+
 def naive_loads(params, years_of_day, quick, base, area, n0=None):
     """Slow reference: every formula of docs/sources.md written out, day by day."""
     years_of_day = [int(y) for y in years_of_day]
@@ -92,6 +106,7 @@ def naive_loads(params, years_of_day, quick, base, area, n0=None):
             total = 0.0
             for lu in sub.land_use:
                 d = dep if lu.deposition_kg_per_ha_yr is None else v(lu.deposition_kg_per_ha_yr, year)
+                d *= naive_land_share(sub, lu, year, area[s])
                 surplus = (v(lu.fertiliser_kg_per_ha_yr, year) + v(lu.manure_kg_per_ha_yr, year) + d
                            + v(lu.fixation_kg_per_ha_yr, year) - v(lu.uptake_kg_per_ha_yr, year))
                 total += v(lu.share, year) * max(surplus, 0.0)
@@ -450,7 +465,8 @@ def test_gross_inputs_split_deposition_into_oxidised_and_the_rest():
     plain = SubbasinSources("s", deposition=Deposition(40.0, 2.0))
     row = dict(zip(INPUT_NAMES, gross_inputs(SourceParameters((plain,)), [2015], [100.0])[0, 0], strict=True))
     assert row["deposition_oxidised"] == 0.0
-    assert row["deposition"] == pytest.approx(40.0 * 10000 + 40.0 * 200, rel=1e-13)
+    # the water surface is part of the 10,000 ha: land 9,800 ha, water 200 ha (not 10,000 + 200)
+    assert row["deposition"] == pytest.approx(40.0 * 9800 + 40.0 * 200, rel=1e-13)
 
 
 def test_full_calendar_year_sums_to_yearly_value():

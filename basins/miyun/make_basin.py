@@ -477,7 +477,8 @@ def main(path=None):
         shares = dict(LAND[preset])
         land_area = area
         if water > 0 and sid == "miyun_shore":
-            # the water surface is its own class (no EMC, deposition counted by [deposition])
+            # the water surface is its own class (no EMC); the area rule (docs/sources.md) puts
+            # [deposition]'s water_area_km2 in it, so it takes the water rate, not the land rate too
             ws = water / area
             shares = {k: v * (1 - ws) for k, v in shares.items()}
             shares["water"] = ws
@@ -491,8 +492,6 @@ def main(path=None):
                 w(f"fertiliser_kg_per_ha_yr = {FERTILISER}   # ESTIMATE (S8.7)")
             if cls in UPTAKE:
                 w(f"uptake_kg_per_ha_yr = {UPTAKE[cls]}   # ESTIMATE (S8.7)")
-            if cls == "water":
-                w("deposition_kg_per_ha_yr = 0.0   # counted by [deposition] on the water surface")
         w("[subbasins.sources.groundwater]")
         w(f"leaching_fraction = {LEACHING_FRACTION[group(sid, county)]}   # calibrated within 0.01-0.3 (S8.7)")
         w(f"residence_years = {RESIDENCE_YEARS}   # ESTIMATE (S8.7)")

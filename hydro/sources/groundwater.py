@@ -1,8 +1,8 @@
 """Source ``groundwater``: legacy N released from a groundwater store.
 
 The store is fed by the leached share of the positive soil N surplus of the
-land-use classes (fertiliser + manure + deposition on land + fixation - uptake,
-kg N/ha/yr) and obeys ``dN/dt = I - N / tau``, integrated exactly per day by
+land-use classes (fertiliser + manure + deposition on land, not on the water
+surface in a class, + fixation - uptake, kg N/ha/yr) and obeys ``dN/dt = I - N / tau``, integrated exactly per day by
 the kernel (:mod:`hydro._sources_kernels`); its timing (``store``,
 ``baseflow``, ``flow``) is the table's ``timing``.  TP and CODMn are base-flow
 concentrations x base flow.
@@ -17,7 +17,7 @@ import numpy as np
 
 from hydro.errors import suggest
 from hydro.sources.blocks import FRACTION, Block, Yearly, at, block_table, read_str
-from hydro.sources.deposition import land_deposition
+from hydro.sources.deposition import land_deposition, land_fractions
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
 from hydro.units import HA_PER_KM2
@@ -83,13 +83,19 @@ class Groundwater(Block):
         return out
 
 
-def surplus(sub, years: np.ndarray) -> np.ndarray:
-    """Area-weighted positive soil N surplus of the land-use classes (kg N/ha/yr) [n_year]."""
+def surplus(sub, years: np.ndarray, area_km2) -> np.ndarray:
+    """Area-weighted positive soil N surplus of the land-use classes (kg N/ha/yr of the subbasin) [n_year].
+
+    A class's deposition falls on its land only (:func:`hydro.sources.deposition.land_fractions`:
+    the water surface in it takes the water rate, delivered by source ``deposition``), so it enters
+    the class's surplus per hectare of the class times its land fraction; ``area_km2`` (km2, float or
+    [n_year]) is the subbasin's area.
+    """
     land_dep = land_deposition(sub, years)
     out = np.zeros(len(years))
-    for lu in sub.land_use:
+    for lu, land in zip(sub.land_use, land_fractions(sub, years, area_km2), strict=True):
         share = at(lu.share, years)
-        d = land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)
+        d = (land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)) * land
         s = (at(lu.fertiliser_kg_per_ha_yr, years) + at(lu.manure_kg_per_ha_yr, years) + d
              + at(lu.fixation_kg_per_ha_yr, years) - at(lu.uptake_kg_per_ha_yr, years))
         out += share * np.maximum(s, 0.0)
@@ -110,7 +116,7 @@ class GroundwaterSourceKind(SourceKind):
     def rates(self, sub, years, days, area_km2):
         """``gw_input_kg_d`` (leached surplus, kg/d), ``tau_days`` and ``surplus_kg_per_ha_yr``."""
         n = len(years)
-        s = surplus(sub, years)
+        s = surplus(sub, years, area_km2)
         gw = sub.groundwater
         if gw is None:
             gw_input = np.zeros(n)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.sources.deposition import is_water_class
 from hydro.sources.kinds import BUILTIN_KINDS
 from hydro.sources.registry import kinds
 from hydro.sources.yearly import YearSeries
@@ -131,8 +132,8 @@ def _stack(blocks: list[Any], skip: tuple[str, ...] = ("origin",)) -> Any:
 def _structure(sub) -> tuple:
     """What the built-in kinds branch on: the subbasins of one group have the same."""
     dep = sub.deposition
-    return (tuple(lu.deposition_kg_per_ha_yr is None for lu in sub.land_use), sub.groundwater is None,
-            sub.rural_domestic is None, len(sub.livestock), len(sub.point),
+    return (tuple((lu.deposition_kg_per_ha_yr is None, is_water_class(lu)) for lu in sub.land_use),
+            sub.groundwater is None, sub.rural_domestic is None, len(sub.livestock), len(sub.point),
             None if dep is None else (dep.land_rate_kg_per_ha_yr is None, dep.oxidised_kg_per_ha_yr is None))
 
 

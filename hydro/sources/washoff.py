@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hydro.sources.deposition import land_fractions
 from hydro.sources.registry import kinds
 from hydro.sources.timing import (
     days_in_years,
@@ -57,15 +58,16 @@ def surface_source() -> str:
 
 # ------------------------------------------------------------------------------ applied N
 def _applied(sub, years: np.ndarray, area_km2: float) -> np.ndarray:
-    """Fertiliser, manure and other (deposition on land, fixation) N on the land (kg/d) [3, n_year]."""
+    """Fertiliser, manure and other (deposition on land, not on the water surface, and fixation) N on the land
+    (kg/d) [3, n_year]."""
     days = days_in_years(years).astype(np.float64)
     dep = sub.deposition
     land = np.zeros(len(years)) if dep is None else (
         dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None else dep.land_rate_kg_per_ha_yr.at(years))
     out = np.zeros((3, len(years)))
-    for lu in sub.land_use:
+    for lu, dry in zip(sub.land_use, land_fractions(sub, years, area_km2), strict=True):
         ha = lu.share.at(years) * HA_PER_KM2 * area_km2 / days
-        d = land if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
+        d = (land if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)) * dry
         out[0] += ha * lu.fertiliser_kg_per_ha_yr.at(years)
         out[1] += ha * lu.manure_kg_per_ha_yr.at(years)
         out[2] += ha * (d + lu.fixation_kg_per_ha_yr.at(years))
