@@ -46,7 +46,8 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.sources.blocks import at
-from hydro.sources.deposition import land_deposition
+from hydro.sources.deposition import counted_surfaces
+from hydro.sources.groundwater import soil_classes
 from hydro.sources.registry import delivered_by, kinds, source_names
 from hydro.sources.rural_domestic import delivered
 from hydro.sources.timing import days_in_years
@@ -62,16 +63,11 @@ INVENTORY_FATES = LAND_TERMS[1:10]
 
 
 def _soil(sub, years: np.ndarray, ha: float) -> dict[str, np.ndarray]:
-    """Crop uptake, leached and not leached surplus and manure of one subbasin's classes (kg/yr)."""
+    """Crop uptake, leached and not leached surplus and manure of one subbasin's classes (kg/yr), from the
+    classes' balances the groundwater store's surplus is made of (:func:`hydro.sources.groundwater.soil_classes`)."""
     n = len(years)
-    land_dep = land_deposition(sub, years)
     uptake, surplus, manure = np.zeros(n), np.zeros(n), np.zeros(n)
-    for lu in sub.land_use:
-        share = at(lu.share, years)
-        d = land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)
-        m = at(lu.manure_kg_per_ha_yr, years)
-        applied = at(lu.fertiliser_kg_per_ha_yr, years) + m + d + at(lu.fixation_kg_per_ha_yr, years)
-        u = at(lu.uptake_kg_per_ha_yr, years)
+    for share, applied, u, m in soil_classes(sub, years, ha / HA_PER_KM2):
         uptake += share * np.minimum(u, applied)
         surplus += share * np.maximum(applied - u, 0.0)
         manure += share * m
@@ -127,7 +123,8 @@ def inventory_terms(params, years, area_km2, gross: np.ndarray) -> np.ndarray:
     for s, sub in enumerate(params.subbasins):
         ha = float(area[s]) * HA_PER_KM2
         soil, pa = _soil(sub, years, ha), _people_and_animals(sub, years, days)
-        unallocated = (land_deposition(sub, years) * ha if not sub.land_use else np.zeros(len(years)))
+        surfaces = counted_surfaces(sub, years, ha)  # without classes: the land (ha less the water), then the water
+        unallocated = surfaces[0][0] * surfaces[0][1] if surfaces and not sub.land_use else np.zeros(len(years))
         emitted = np.zeros(len(years))
         for k in constant:
             emitted = emitted + k.rates(sub, years, days, float(area[s]))[k.name] * days

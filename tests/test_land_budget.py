@@ -86,8 +86,11 @@ def by_hand() -> dict[str, np.ndarray]:
     """Every inventory term of :data:`MADE` written out from its numbers [n_year, n_sub] (kg/yr)."""
     ha = AREA * 100.0
     fert = np.array([250.0, 200.0])
-    crop_in = fert + 30.0 + 25.0 + 5.0  # fertiliser, manure, land deposition, fixation: 310 and 260
-    uptake_a = (0.6 * 150.0 + 0.4 * 25.0) * ha[0]  # the forest takes only its 25 kg of deposition (capped)
+    # deposition falls on the land: 2 of a's 200 km2 are water, spread over the classes (no water class), so
+    # each class is 99 % land and takes 25 x 0.99 = 24.75 kg/ha of its own hectares
+    dep_land = 25.0 * 0.99
+    crop_in = fert + 30.0 + dep_land + 5.0  # fertiliser, manure, land deposition, fixation: 309.75 and 259.75
+    uptake_a = (0.6 * 150.0 + 0.4 * dep_land) * ha[0]  # the forest takes only its deposition (capped)
     surplus_a = 0.6 * (crop_in - 150.0) * ha[0]
     lead = 30000 * 8.0e-3 * DAYS
     dom_delivered = lead * (0.6 * 0.3 + 0.4 * 0.4 * 0.9)
@@ -103,7 +106,7 @@ def by_hand() -> dict[str, np.ndarray]:
         "excreta_retained": (np.full(2, excreted - lv_delivered - 0.6 * 30.0 * ha[0]), z),
         "domestic_treatment_removal": (lead * 0.4 * 0.6, z),
         "domestic_not_delivered": (lead * (0.6 * 0.7 + 0.4 * 0.4 * 0.1), z),
-        "land_deposition_unallocated": (z, np.full(2, 20.0 * ha[1])),
+        "land_deposition_unallocated": (z, np.full(2, 20.0 * (ha[1] - 50.0))),  # b's land: less 0.5 km2 of water
         "emitted_to_rivers": (emitted_a, np.full(2, 20.0 * 50.0)),
     }
     return {k: np.stack(v, axis=1) for k, v in terms.items()}

@@ -83,22 +83,32 @@ class Groundwater(Block):
         return out
 
 
-def surplus(sub, years: np.ndarray, area_km2) -> np.ndarray:
-    """Area-weighted positive soil N surplus of the land-use classes (kg N/ha/yr of the subbasin) [n_year].
+def soil_classes(sub, years: np.ndarray, area_km2) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each land-use class's soil N balance: (share (1), applied, uptake, manure (kg N/ha/yr of the class))
+    [n_year] each, applied = fertiliser + manure + deposition on its land + fixation.
 
     A class's deposition falls on its land only (:func:`hydro.sources.deposition.land_fractions`:
     the water surface in it takes the water rate, delivered by source ``deposition``), so it enters
-    the class's surplus per hectare of the class times its land fraction; ``area_km2`` (km2, float or
-    [n_year]) is the subbasin's area.
+    per hectare of the class times its land fraction; ``area_km2`` (km2, float or [n_year]) is the
+    subbasin's area.  The one reading of the classes for :func:`surplus` and the land budget
+    (:mod:`hydro.land_budget`).
     """
     land_dep = land_deposition(sub, years)
-    out = np.zeros(len(years))
+    out = []
     for lu, land in zip(sub.land_use, land_fractions(sub, years, area_km2), strict=True):
-        share = at(lu.share, years)
         d = (land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)) * land
-        s = (at(lu.fertiliser_kg_per_ha_yr, years) + at(lu.manure_kg_per_ha_yr, years) + d
-             + at(lu.fixation_kg_per_ha_yr, years) - at(lu.uptake_kg_per_ha_yr, years))
-        out += share * np.maximum(s, 0.0)
+        manure = at(lu.manure_kg_per_ha_yr, years)
+        applied = at(lu.fertiliser_kg_per_ha_yr, years) + manure + d + at(lu.fixation_kg_per_ha_yr, years)
+        out.append((at(lu.share, years), applied, at(lu.uptake_kg_per_ha_yr, years), manure))
+    return out
+
+
+def surplus(sub, years: np.ndarray, area_km2) -> np.ndarray:
+    """Area-weighted positive soil N surplus of the land-use classes (kg N/ha/yr of the subbasin) [n_year]:
+    Σ share x max(applied - uptake, 0) of :func:`soil_classes`."""
+    out = np.zeros(len(years))
+    for share, applied, uptake, _ in soil_classes(sub, years, area_km2):
+        out += share * np.maximum(applied - uptake, 0.0)
     return out
 
 
