@@ -17,11 +17,15 @@ from hydro.errors import HydroError
 from hydro.network import Network
 from hydro.units import SECONDS_PER_DAY
 
-#: The most transport sub-steps a day may take (a step of 0.86 s): a day that would need more
+#: The most transport sub-steps a day may take (a step of 0.086 s): a day that would need more
 #: stops the run with an error naming the cells that set the step (cells far too short or
 #: small for the water through them would otherwise run for hours; the shipped basins peak
-#: at 131 (Miyun) and 251 (Guanting, 2016-07-21)).
-MAX_SUBSTEPS = 100_000
+#: at 131 (Miyun) and 251 (Guanting, 2016-07-21)).  A flood's first day sets the step by its flow
+#: against the cells' volume before it: 2,000 mm in a day (the weather reader's cap) on the example's
+#: 0.5 km cells needs 179,662, Miyun's 4 km cells 86,507 at 1,000 mm (floods review, 2026-12-06; the
+#: limit was 100,000 and refused the first); a flow in m3 a day given as m3 a second needs 86,400 times
+#: a day's usual 100-300.  A day at the limit costs about 40 s on the example's 0.1 km cells.
+MAX_SUBSTEPS = 1_000_000
 #: What takes a watershed basin's withdrawn water, for the advice of a reach it dries
 #: (:attr:`hydro.transport.TransportInputs.withdrawal_keys`).
 WATERSHED_WITHDRAWAL_KEYS = ("its [[withdrawals]]: a max_share below 1 (1 lets a request take all of the "
@@ -222,7 +226,7 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
     names = ", ".join(f"'{network.reaches[r].id}' ({dx:.3g} m)" for r, dx in shortest.items())
     raise HydroError(
         f"transport: {when} would need {int(substeps[day]):,} sub-steps (at most {limit:,} a day, a step of "
-        f"{SECONDS_PER_DAY / limit:.2f} s): some cells are far too short or small for the water through them. "
+        f"{SECONDS_PER_DAY / limit:.3g} s): some cells are too short or small for the water through them that day. "
         + _flood(network, q_in, day, res_outflow) +
         f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
         "`length_km` and hydraulics, or use a coarser `run.cell_length_km` (docs/basin-file.md)")
@@ -247,8 +251,9 @@ def _flood(network: Network, q_in: np.ndarray | None, day: int, res_outflow: np.
             f"; its flood season ({lake.flood_season_text}) lets the water above flood_limit_level_m out in one "
             "day: flood_drawdown_days spreads it over the days before (docs/basin-file.md)")
         return (f"{said}, {res_outflow[day, above].max():.4g} m3/s of it from reservoir '{lake.id}'{season}. ")
-    return (f"{said}: check the inflows, transfers, releases and point sources of that day and "
-            "their unit (m3 per second, not per day). ")
+    return (f"{said}: a flood's first day on a low river (its flow against the cells' volume before it sets "
+            "the step), or an inflow, transfer, release or point source of that day in a wrong unit (m3 per "
+            "second, not per day): check that day's inputs; a real flood passes on coarser cells. ")
 
 
 def transport_closure(tr, kind: str = "network") -> float:

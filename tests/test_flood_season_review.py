@@ -16,6 +16,7 @@ from hydro.errors import HydroError
 from hydro.flood_season import in_season
 from hydro.network_tables import read_reservoir
 from hydro.tomlio import Table
+from hydro.watershed_tables import WeatherSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,7 +89,7 @@ def test_a_reservoirs_water_takes_its_surfaces_air():
     low = Reach(id="low", name="low", length_m=10e3, downstream=None, velocity_coeff=0.3, velocity_exp=0.3,
                 width_coeff=10.0, width_exp=0.4, dispersion_m2_s=0.0, n_cells=1)
     ws = SimpleNamespace(subbasins=[SimpleNamespace(area_km2=5.0, elevation_m=1100.0, reach=None, reservoir="lake")],
-                         weather=SimpleNamespace(lapse_c_per_km=6.5, elevation_m=100.0))
+                         weather=WeatherSettings(Path("weather.csv"), 100.0, 40.0, 6.5))
     air = np.array([20.0, 25.0])
     _, res_t = water_temperatures(air, Network((low,), (lake,)), ws)
     np.testing.assert_allclose(res_t[:, 0], 5.0 + 0.75 * (air + 6.5 * 0.09), rtol=1e-14)

@@ -257,14 +257,15 @@ def test_wrong_shape_is_reported():
 
 
 def test_a_day_needing_too_many_substeps_stops_with_the_short_reach_named():
-    # a 0.1 m reach would need some 1e8 sub-steps a day (the run used to hang); the kernel stops
-    # at the first such day and the error names the day and the reach
+    # cells of 0.01 m need some 8.5 million sub-steps a day here (0.1 m: 845,403, under the limit of 1,000,000
+    # since 2026-12-06); the run used to hang; the kernel stops at the first such day and the error names the
+    # day and the reach
     from dataclasses import replace
 
     net, tracers, kw = random_case(1, 3, reservoir=False)
-    short = replace(net.reaches[1], length_m=0.1 * net.reaches[1].n_cells)  # cells of 0.1 m
+    short = replace(net.reaches[1], length_m=0.01 * net.reaches[1].n_cells)  # cells of 0.01 m
     net = replace(net, reaches=(net.reaches[0], short, *net.reaches[2:]))
-    with pytest.raises(HydroError, match=r"2020-01-01 would need [\d,]+ sub-steps .* 'r1' \(0.1 m\)"):
+    with pytest.raises(HydroError, match=r"2020-01-01 would need [\d,]+ sub-steps .* 'r1' \(0.01 m\)"):
         simulate(net, tracers, TransportInputs(**kw), day_labels=["2020-01-01", "2020-01-02", "2020-01-03"])
 
 

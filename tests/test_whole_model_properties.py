@@ -29,7 +29,7 @@ FAST = settings(max_examples=10, deadline=None, suppress_health_check=[HealthChe
 def _run(folder):
     try:
         return hydro.Model.from_basin(str(folder)).run()
-    except hydro.HydroError as e:  # a flood day past the 100,000 sub-steps a day the solver allows
+    except hydro.HydroError as e:  # a flood day past the 1,000,000 sub-steps a day the solver allows
         assume("sub-steps" not in str(e))
         raise
 
