@@ -26,6 +26,7 @@ from hydro.ecological_minimum import (
 from hydro.hydraulics import Hydraulics
 from hydro.reservoir_location import location_attributes
 from hydro.results import Results
+from hydro.routing import CAPPED_ATTRIBUTE, capped_days
 from hydro.transport import TransportResult
 from hydro.variables import BUDGET_TERMS
 
@@ -83,6 +84,10 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
         low = below_dead_storage_days(net, hyd.res_volume[1:])
         if low:
             res.attrs[DEAD_ATTRIBUTE] = low
+    substeps = getattr(hyd, "substeps", None)  # routed flows (Muskingum-Cunge); given flows have none
+    capped = "" if substeps is None else capped_days(net.reach_ids, substeps)
+    if capped:
+        res.attrs[CAPPED_ATTRIBUTE] = capped
     return res
 
 

@@ -103,6 +103,14 @@ from hydro.withdrawal_requests import checked_requests, no_requests
 
 #: Default cap on sub-steps per reach and day (a 15-minute sub-step).
 DEFAULT_MAX_SUBSTEPS = 96
+#: The global attribute that counts, reach by reach, the days routed at the cap (``r1=3;r2=1``): the scheme
+#: attenuates a flood's peak there, still non-negative and conservative (floods review, 2026-12-06).
+CAPPED_ATTRIBUTE = "routing_substep_cap_days"
+
+
+def capped_days(reach_ids, substeps: np.ndarray, cap: int = DEFAULT_MAX_SUBSTEPS) -> str:
+    """:data:`CAPPED_ATTRIBUTE`'s value from ``substeps`` [day, reach] (reaches never at ``cap`` left out)."""
+    return ";".join(f"{r}={n}" for r, n in zip(reach_ids, (np.asarray(substeps) >= cap).sum(axis=0), strict=True) if n)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ RULES: dict[str, CombineRule] = {
     ECO_ATTRIBUTE: CombineRule(SUM, SUM, by_id=True, fmt="d"),
     # days a reservoir ended below its dead storage: as the ecological minimum's
     DEAD_ATTRIBUTE: CombineRule(SUM, SUM, by_id=True, fmt="d"),
+    # days a reach was routed at its sub-step cap (hydro.routing.CAPPED_ATTRIBUTE): as the ecological minimum's
+    "routing_substep_cap_days": CombineRule(SUM, SUM, by_id=True, fmt="d"),
     # a transfer's volume over the run's days: the blocks' days add up; runs of a file share their days
     # (the same in every run that reads the same series; listed per run if a run changed it)
     "transfer_volume_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),

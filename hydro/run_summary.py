@@ -10,6 +10,7 @@ import numpy as np
 
 from hydro.ecological_minimum import DEAD_ATTRIBUTE, ECO_ATTRIBUTE
 from hydro.results import Results
+from hydro.routing import CAPPED_ATTRIBUTE, DEFAULT_MAX_SUBSTEPS
 from hydro.run_attributes import Combiner, id_values
 from hydro.transfer_summary import run_transfer_lines
 from hydro.units import KG_PER_DAY_PER_M3S_MGL, water_max_mg_l
@@ -125,6 +126,11 @@ class RunSummary:
         if self.eco_unmet:  # at dead storage: nothing can leave (the rule is right, the user should know)
             lines.append("reservoir outflow below its ecological minimum (not enough water above dead storage): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))
+        capped = {k: int(v) for k, v in id_values(self.attrs.get(CAPPED_ATTRIBUTE, "")).items()}
+        if capped:  # a flood's peak flattened by the scheme (still conservative): say where
+            lines.append(f"routing at its cap of {DEFAULT_MAX_SUBSTEPS} sub-steps a day (Courant number above 1: the "
+                         "peak attenuated by the scheme, docs/solver.md): "
+                         + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in capped.items()))
         if self.below_dead:  # a drought's headline: only pumping or emergency works get water out
             lines.append("reservoir storage below dead storage (nothing released; the surface still evaporates): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days, lowest {self.lowest[k][0] / 1e6:,.6g} "
