@@ -32,6 +32,7 @@ RUNNERS = {
     "docs/catchment-csv.md": (1, "test_the_catchment_block_runs"),
     "docs/plots.md": (1, "test_the_plots_block_runs"),
     "docs/agreements.md": (2, "test_the_agreements_blocks_run"),
+    "docs/extending.md": (1, "test_the_extending_block_runs"),
 }
 
 
@@ -118,3 +119,17 @@ def test_no_page_outside_the_command_pages_has_a_bash_block():
         text = Path(page if Path(page).is_absolute() else ROOT / page).read_text(encoding="utf-8")
         assert not re.search(r"^[ \t]*```(bash|sh|shell|console)\b", text, re.M), (
             f"{page}: a bash block that tests/test_documented_commands.py does not run (add the page to PAGES)")
+
+
+def test_the_extending_block_runs(capsys, monkeypatch):
+    """docs/extending.md's source and measure kinds of one's own: the visitors' sewage reaches the first
+    subbasin's source input (20,000 visitors x 10 g x (1 - 0.2) = 160 kg/d) and both kinds are removed after."""
+    from hydro.scenarios.kinds import KINDS
+    from hydro.sources import source_names
+
+    monkeypatch.chdir(ROOT)
+    # dont_inherit: the block runs as a script of its own, without this file's `from __future__ import annotations`
+    exec(compile(_blocks("docs/extending.md")[0], "docs/extending.md", "exec", dont_inherit=True), {})
+    first = capsys.readouterr().out.strip().strip("[]").split()
+    assert float(first[0]) == pytest.approx(160.0, rel=1e-12) and all(float(v) == 0.0 for v in first[1:])
+    assert "tourism" not in source_names() and "tourism_treatment" not in KINDS
