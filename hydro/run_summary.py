@@ -39,6 +39,8 @@ class RunSummary:
         self.too_high: dict[tuple[str, str], list] = {}
         #: reservoir -> [lowest end-of-day storage (m3), its day]
         self.lowest: dict[str, list] = {}
+        #: reservoir -> [water spilled (m3), days with a spill]
+        self.spilled: dict[str, list] = {}
 
     def add(self, res: Results) -> None:
         """Take in one block's results."""
@@ -54,6 +56,7 @@ class RunSummary:
         for short in self.constituents:
             self.closure[short] = max(self.closure.get(short, 0.0), budget_closure(res, short))
         self._add_too_high(res)
+        self._add_spill(res)
         if "reservoir_storage" in res.data and res.data["reservoir_storage"].ndim == 2:
             v = np.asarray(res["reservoir_storage"], dtype=float)
             for j, rid in enumerate(res.coords["reservoir"]):
@@ -97,6 +100,16 @@ class RunSummary:
         """The volume of each transfer over the run (m3)."""
         return {k: float(v) for k, v in id_values(self.attrs.get("transfer_volume_m3", "")).items()}
 
+    def _add_spill(self, res: Results) -> None:
+        """Add a block's spill, reservoir by reservoir (m3 and days; a daily run's ``reservoir_spill``)."""
+        if "reservoir_spill" not in res.data or res.data["reservoir_spill"].ndim != 2:
+            return
+        q = np.nan_to_num(np.asarray(res["reservoir_spill"], dtype=float))
+        for j, rid in enumerate(res.coords["reservoir"]):
+            seen = self.spilled.setdefault(str(rid), [0.0, 0])
+            seen[0] += float(q[:, j].sum()) * 86400.0
+            seen[1] += int((q[:, j] > 0.0).sum())
+
     @property
     def below_dead(self) -> dict[str, int]:
         """The days each reservoir ended below its dead storage, in the network's order (a run in blocks
@@ -131,6 +144,10 @@ class RunSummary:
             lines.append(f"routing at its cap of {DEFAULT_MAX_SUBSTEPS} sub-steps a day (Courant number above 1: the "
                          "peak attenuated by the scheme, docs/solver.md): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in capped.items()))
+        spills = {k: v for k, v in self.spilled.items() if v[1]}
+        if spills:  # a flood's headline: what went over the top (into the river below, in every budget)
+            lines.append("reservoir spill (water above the full supply or flood-limit level, to the river below): "
+                         + ", ".join(f"{k} {v[0]:.4g} m3 on {v[1]:,} of {self.days:,} days" for k, v in spills.items()))
         if self.below_dead:  # a drought's headline: only pumping or emergency works get water out
             lines.append("reservoir storage below dead storage (nothing released; the surface still evaporates): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days, lowest {self.lowest[k][0] / 1e6:,.6g} "
