@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from hydro import __version__
 from hydro.run_attributes import RUN_DAYS, run_days
+from hydro.variables import RESULTS_FORMAT
 
 #: The CF standard-name table the names hydro writes are checked against (tests/test_cf_review.py).
 STANDARD_NAME_TABLE = "CF Standard Name Table v93"
@@ -22,14 +23,14 @@ STANDARD_NAME_TABLE = "CF Standard Name Table v93"
 RESOLUTION = {"daily": "P1D", "monthly": "P1M", "yearly": "P1Y"}
 #: The attributes :func:`writer_attributes` gives, in their order: a file read back holds them, a run's results
 #: do not (:data:`hydro.run_attributes.WRITER_ATTRIBUTES`).
-DISCOVERY_KEYS = ("Conventions", "title", "summary", "keywords", "product_version", "processing_level",
-                  "standard_name_vocabulary", "time_coverage_start", "time_coverage_end",
+DISCOVERY_KEYS = ("Conventions", "title", "summary", "keywords", "product_version", "results_format",
+                  "processing_level", "standard_name_vocabulary", "time_coverage_start", "time_coverage_end",
                   "time_coverage_resolution")
 
 
 #: What :func:`writer_attributes` computes from the file being written, over any copy the results hold (a file
 #: read back holds its own: a daily file written again monthly said P1D beside time_aggregation monthly).
-COMPUTED_KEYS = ("Conventions", "product_version", "processing_level", "standard_name_vocabulary",
+COMPUTED_KEYS = ("Conventions", "product_version", "results_format", "processing_level", "standard_name_vocabulary",
                  "time_coverage_start", "time_coverage_end", "time_coverage_resolution")
 
 
@@ -56,6 +57,7 @@ def writer_attributes(results, aggregate: str = "daily") -> dict[str, str]:
            "keywords": ", ".join(["water quality", "river network", "reservoir", "nutrient transport",
                                   *_long_names(results), str(basin)]),
            "product_version": __version__,
+           "results_format": RESULTS_FORMAT,
            "processing_level": "model simulation (not observations); inputs partly estimated, as the basin's "
                                "SOURCES.md marks them",
            "standard_name_vocabulary": STANDARD_NAME_TABLE}

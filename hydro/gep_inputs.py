@@ -37,9 +37,12 @@ def subbasin_metadata(results, basin=None) -> dict:
         drains = id_values(attrs["subbasin_drains_to"])
         county = id_values(attrs.get("subbasin_county", ""))
         prov = id_values(attrs.get("subbasin_province", ""))
+        location = reservoir_locations(attrs)
+        if not location and "reservoir_county" not in attrs and len(results.coords.get("reservoir", [])):
+            location = _basin_locations(results, basin)  # a file of before 2026-12-05 does not say
         return {"ids": ids, "area_km2": np.array([float(area[i]) for i in ids]),
                 "county": [county.get(i, "") for i in ids], "province": [prov.get(i, "") for i in ids],
-                "drains_to": [drains[i] for i in ids], "reservoir_location": reservoir_locations(attrs)}
+                "drains_to": [drains[i] for i in ids], "reservoir_location": location}
     from hydro.basin import Basin
     from hydro.scenarios.measures import BasinInfo
 
@@ -63,6 +66,23 @@ def subbasin_metadata(results, basin=None) -> dict:
             "province": [str(by_id[i].get("province", "")) for i in ids],
             "drains_to": [by_id[i].get("reach") or by_id[i].get("reservoir") for i in ids],
             "reservoir_location": reservoir_locations(location_attributes(network.reservoirs))}
+
+
+def _basin_locations(results, basin) -> dict[str, list[tuple[str, str, float]]]:
+    """The reservoirs' counties of ``basin`` (a :class:`~hydro.basin.Basin` or a spec; None: the basin the
+    results name) for results written before their global attributes held them (2026-12-05), whose lakes
+    were otherwise credited by area to the subbasins draining into them (a backward-compatibility review,
+    2026-12-06); none where the basin cannot be read (that older rule, as before)."""
+    from hydro.basin import Basin
+
+    spec = getattr(basin, "path", basin) if basin is not None else named_basin(results)
+    if spec is None:
+        return {}
+    try:
+        network = basin.network if isinstance(basin, Basin) else Basin.load(spec).network
+    except HydroError:
+        return {}
+    return reservoir_locations(location_attributes(network.reservoirs))
 
 
 def reservoir_locations(attrs) -> dict[str, list[tuple[str, str, float]]]:

@@ -1,4 +1,5 @@
-"""The checks of :func:`hydro.results.stack`: its labels, and runs that can share a leading dimension."""
+"""The checks of :func:`hydro.results.stack` (its labels, and runs that can share a leading dimension) and of
+a file :func:`hydro.results.load_results` reads (:func:`check_period_states`)."""
 
 from __future__ import annotations
 
@@ -69,3 +70,28 @@ def check_stackable(results: list[Results], dim: str, labels: list) -> None:
             differs = f"its {', '.join(coords)} ids" if coords else "its stacked dimensions or averaging periods"
             raise HydroError(f"{what}: {differs} differ from the first run's; stack runs of one basin and "
                              "period, made the same way")
+
+
+def check_period_states(res: Results, cell_methods: dict[str, str], path) -> None:
+    """Refuse an aggregated file (one with ``time`` bounds) whose storages are the periods' means: files
+    written before 2026-12-06 averaged them (``cell_methods = "time: mean"``), where hydro now writes and
+    reads a storage of a period as its end state (``time: point``); read as one, a monthly file's water
+    budget was off by the mean's lag (a backward-compatibility review, 2026-12-06).  ``cell_methods``: each
+    variable's attribute in the file."""
+    if res.time_bounds is None:
+        return
+    averaged = [n for n in res.data if n in cell_methods and cell_methods[n].strip() == "time: mean"
+                and _is_state(res, n)]
+    if averaged:
+        raise HydroError(f"{path}: written before 2026-12-06, its storages ({', '.join(averaged[:4])}"
+                         f"{' ...' if len(averaged) > 4 else ''}) are each period's mean (cell_methods 'time: mean'), "
+                         "where hydro reads a period's storage as its end state: aggregate the daily file again "
+                         "(hydro run --aggregate, or load_results(daily).to_netcdf(..., OutputSpec(aggregate=...))), "
+                         "or open this one with xarray.open_dataset, which keeps what it says")
+
+
+def _is_state(res: Results, name: str) -> bool:
+    try:
+        return bool(res.declaration(name).state)
+    except HydroError:  # not declared: the reader's other checks name it
+        return False

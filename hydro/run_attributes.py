@@ -59,7 +59,8 @@ RUN_DAYS = "run_days"
 #: Attributes every file writer adds itself (:func:`hydro.netcdf_define.layout`, ``Results.to_xarray``):
 #: results read from a file hold them and a run's do not, so combining the two left them out of the
 #: check that every run has the same attributes, and of the combination (the writer adds them again).
-WRITER_ATTRIBUTES = ("Conventions", "title", "summary", "keywords", "product_version", "processing_level",
+WRITER_ATTRIBUTES = ("Conventions", "title", "summary", "keywords", "product_version", "results_format",
+                     "processing_level",
                      "standard_name_vocabulary", "time_coverage_start", "time_coverage_end", "time_coverage_resolution",
                      RUN_DAYS)
 
@@ -70,7 +71,8 @@ _LISTED = CombineRule(SAME, LISTED)
 RULES: dict[str, CombineRule] = {
     # what the basin, its network and the output are: one file holds runs of one of each
     # (the writer's, hydro.discovery: left out of the combination, WRITER_ATTRIBUTES, and written afresh)
-    **dict.fromkeys(("summary", "keywords", "product_version", "processing_level", "standard_name_vocabulary",
+    **dict.fromkeys(("summary", "keywords", "product_version", "results_format", "processing_level",
+                     "standard_name_vocabulary",
                      "time_coverage_start", "time_coverage_end", "time_coverage_resolution"), _SAME),
     **dict.fromkeys(("Conventions", "source", "title", "basin", "constituents", "species", "network_downstream",
                      "section_reach", "section_position", "reach_names", "section_names", "reservoir_names",

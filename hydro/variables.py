@@ -108,6 +108,12 @@ def cell_methods(decl: "Variable") -> str:
     return "time: point" if decl.state else "time: mean"
 
 
+#: The layout of hydro's results files: the date it last changed (variables, their dimensions, units or meaning,
+#: the global attributes a run writes), written as the global attribute ``results_format``; docs/results.md
+#: ("Files of older layouts") says what each change means for a file written before it, and
+#: tests/test_results_format.py holds a fingerprint of the layout that fails until this date moves with it.
+RESULTS_FORMAT = "2026-12-06"
+
 _DECLARED = [
     # hydraulics
     Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)", _DISCHARGE),
