@@ -251,8 +251,11 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
 def _continued(basin: Basin, plan: SpinUp, from_state: tuple, start: date, said: tuple[str, str]):
     """The state a run starts from when it continues a saved one (``from_state``: state, description,
     path), with what it was given for its start, and its results' ``initial_state`` saying both."""
+    from hydro.state_fit import saved_by
+
     given = plan.describe(start).partition("; given for ")[2]  # what --set gave for the start
-    text = f"continued from the state in {from_state[2]} (of {start})" + (f"; given for {given}" if given else "")
+    text = (f"continued from the state in {from_state[2]} (of {start})" + saved_by(from_state[1])
+            + (f"; given for {given}" if given else ""))
     return given_state(basin, plan, from_state[0], start), (said[0], text)
 
 

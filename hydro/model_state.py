@@ -67,6 +67,7 @@ def state_files(basin, states: tuple, weather_seed, overwrite: bool,
     state, its file checked before the run (an existing one only with ``--overwrite``).  ``names``: the two
     options and the overwrite flag as messages name them (``hydro.Model.run``'s arguments)."""
     from hydro.outputs import check_output
+    from hydro.provenance import code_record
     from hydro.spin_up import unblockable
     from hydro.state_file import is_state_file, load_state, save_state
     from hydro.state_fit import check_state_parameters
@@ -91,7 +92,7 @@ def state_files(basin, states: tuple, weather_seed, overwrite: bool,
                              f"file (with {names[2]}): choose another name")
 
         def on_end(state, meta):
-            save_state(save_to, state, {**meta, "parameters": parameters}, overwrite=overwrite)
+            save_state(save_to, state, {**meta, "parameters": parameters, **code_record()}, overwrite=overwrite)
     return from_state, on_end
 
 

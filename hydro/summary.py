@@ -123,7 +123,10 @@ def describe_state(path: Path) -> str:
         f"  constituents carried: {carried}" + ("" if meta.get("apportion") else " (not by source)"),
         f"  tracers: {state.transport.conc.shape[1]} in {state.transport.conc.shape[0]} cells and "
         f"{state.transport.res_conc.shape[0]} reservoirs",
-        f"  --set/--params parameters: {', '.join(meta.get('parameters') or []) or 'none'}",
+        "  --set/--params parameters: " + (", ".join(meta["parameters"]) or "none" if "parameters" in meta
+                                             else "not recorded (saved before 2026-12-06)"),
+        f"  saved by: hydro {meta.get('hydro_version', '(not recorded)')}"
+        + (f" at {meta['source_revision']}" if meta.get("source_revision") else ""),
         f"  basin file hash: {meta.get('basin_file_sha256')}"])
 
 
