@@ -6,9 +6,9 @@ remainders say what the explicit terms leave over, and each is a finding where i
 
 The inventory (whole calendar years, from the yearly parameters, as ``subbasin_tn_gross_input``)::
 
-    gross_input = crop_uptake + leached_to_groundwater + surplus_not_leached + excreta_retained
-                  + domestic_treatment_removal + domestic_not_delivered + land_deposition_unallocated
-                  + emitted_to_rivers + inventory_unaccounted
+    gross_input = crop_uptake + leached_to_groundwater + surplus_not_leached + surface_to_washoff
+                  + excreta_retained + domestic_treatment_removal + domestic_not_delivered
+                  + land_deposition_unallocated + emitted_to_rivers + inventory_unaccounted
 
 * ``crop_uptake``: Σ classes share x ha x min(uptake, fertiliser + manure + deposition + fixation), the
   uptake as the positive surplus caps it (:func:`hydro.sources.groundwater.surplus`: a class's deficit is
@@ -16,6 +16,8 @@ The inventory (whole calendar years, from the yearly parameters, as ``subbasin_t
 * ``leached_to_groundwater``: leaching_fraction x surplus x ha (the store's input, ``groundwater_n_input``,
   before ``[sources.timing]``'s blend); ``surplus_not_leached``: the rest of the surplus (denitrification,
   volatilisation and soil storage, which the model does not tell apart);
+* ``surface_to_washoff``: ``surface_fraction`` x the classes' fertiliser and manure, which lies on the surface
+  (the wash-off store), not in the soil (:attr:`hydro.sources.SubbasinSources.surface_fraction`);
 * ``excreta_retained``: livestock excretion not delivered (1 - the loss fractions) less the classes'
   manure, which enters the soil terms (negative where the classes spread more manure than is not delivered);
 * ``domestic_treatment_removal``: population x per-capita N x connected share x treatment removal;
@@ -29,15 +31,15 @@ The inventory (whole calendar years, from the yearly parameters, as ``subbasin_t
 
 The path to the rivers (the run's days of the year, from the daily series)::
 
-    delivered_to_rivers = emitted_to_rivers + quickflow_export + leached_to_groundwater
+    delivered_to_rivers = emitted_to_rivers + surface_to_washoff + quickflow_export + leached_to_groundwater
                           - groundwater_storage_change - washoff_loss - washoff_storage_change + timing_remainder
 
-* ``quickflow_export``: the ``diffuse_quickflow`` source (EMC x quick flow), which no inventory term
-  supplies: the model does not take it from the soil surplus;
+* ``quickflow_export``: the EMC x quick flow (the ``diffuse_quickflow`` source less the surface N washed off
+  into it), which no inventory term supplies: the model does not take it from the soil surplus;
 * ``groundwater_storage_change`` and ``washoff_storage_change``: the stores' content at the end of the
   year's last day less at the start of its first; ``washoff_loss``: Σ ``washoff_n_loss``;
-* ``timing_remainder``: N moved between years by ``[sources.timing]``'s blend across 1 January (of the
-  loads and of the store's input), and, in a year the run covers in part, the inventory of the days outside;
+* ``timing_remainder``: 0 to round-off in a whole calendar year (the blend across 1 January keeps each year's
+  total), and, in a year the run covers in part, the inventory of the days outside;
 * ``delivered_to_rivers``: Σ ``subbasin_tn_source_input`` over the source kinds.
 """
 
@@ -54,12 +56,14 @@ from hydro.sources.timing import days_in_years
 from hydro.units import HA_PER_KM2
 
 #: The ``land_term`` coordinate: the inventory's fates, then the path to the rivers (module docstring).
-LAND_TERMS = ("gross_input", "crop_uptake", "leached_to_groundwater", "surplus_not_leached", "excreta_retained",
-              "domestic_treatment_removal", "domestic_not_delivered", "land_deposition_unallocated",
+LAND_TERMS = ("gross_input", "crop_uptake", "leached_to_groundwater", "surplus_not_leached", "surface_to_washoff",
+              "excreta_retained", "domestic_treatment_removal", "domestic_not_delivered", "land_deposition_unallocated",
               "emitted_to_rivers", "inventory_unaccounted", "quickflow_export", "groundwater_storage_change",
               "washoff_loss", "washoff_storage_change", "timing_remainder", "delivered_to_rivers")
 #: Terms whose sum is ``gross_input``.
-INVENTORY_FATES = LAND_TERMS[1:10]
+INVENTORY_FATES = LAND_TERMS[1:11]
+_T = {name: i for i, name in enumerate(LAND_TERMS)}
+_N_INVENTORY = _T["inventory_unaccounted"] + 1
 
 
 def _soil(sub, years: np.ndarray, ha: float) -> dict[str, np.ndarray]:
@@ -71,10 +75,14 @@ def _soil(sub, years: np.ndarray, ha: float) -> dict[str, np.ndarray]:
         uptake += share * np.minimum(u, applied)
         surplus += share * np.maximum(applied - u, 0.0)
         manure += share * m
+    surface = np.zeros(n)
+    if sub.surface_fraction > 0.0:  # the share of fertiliser and manure put on the wash-off store, not the soil
+        surface = sub.surface_fraction * sum((at(lu.share, years) * (at(lu.fertiliser_kg_per_ha_yr, years)
+                                              + at(lu.manure_kg_per_ha_yr, years)) for lu in sub.land_use), surface)
     gw = sub.groundwater
     leached = np.zeros(n) if gw is None else at(gw.leaching_fraction, years) * surplus * ha
     return {"crop_uptake": uptake * ha, "leached_to_groundwater": leached,
-            "surplus_not_leached": surplus * ha - leached, "manure": manure * ha}
+            "surplus_not_leached": surplus * ha - leached, "surface_to_washoff": surface * ha, "manure": manure * ha}
 
 
 def _people_and_animals(sub, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:
@@ -111,13 +119,13 @@ def inventory_terms(params, years, area_km2, gross: np.ndarray) -> np.ndarray:
 
     Returns
     -------
-    ndarray [n_year, n_sub, 10]
+    ndarray [n_year, n_sub, 11]
         kg N per whole calendar year.
     """
     years = np.asarray(years, dtype=np.int64)
     days = days_in_years(years).astype(np.float64)
     area = np.asarray(area_km2, dtype=np.float64)
-    out = np.zeros((len(years), len(params.subbasins), 10))
+    out = np.zeros((len(years), len(params.subbasins), _N_INVENTORY))
     out[:, :, 0] = gross.sum(axis=2)
     constant = [k for k in kinds() if k.delivery == "constant"]
     for s, sub in enumerate(params.subbasins):
@@ -129,11 +137,11 @@ def inventory_terms(params, years, area_km2, gross: np.ndarray) -> np.ndarray:
         for k in constant:
             emitted = emitted + k.rates(sub, years, days, float(area[s]))[k.name] * days
         fates = (soil["crop_uptake"], soil["leached_to_groundwater"], soil["surplus_not_leached"],
-                 pa["excreted"] - pa["excreta_delivered"] - soil["manure"], pa["domestic_treatment_removal"],
-                 pa["domestic_not_delivered"], unallocated, emitted)
+                 soil["surface_to_washoff"], pa["excreted"] - pa["excreta_delivered"] - soil["manure"],
+                 pa["domestic_treatment_removal"], pa["domestic_not_delivered"], unallocated, emitted)
         for t, term in enumerate(fates, start=1):
             out[:, s, t] = term
-        out[:, s, 9] = out[:, s, 0] - np.sum(fates, axis=0)
+        out[:, s, _T["inventory_unaccounted"]] = out[:, s, 0] - np.sum(fates, axis=0)
     return out
 
 
@@ -145,7 +153,8 @@ def _yearly(daily: np.ndarray, index: np.ndarray, n_year: int) -> np.ndarray:
 
 
 def land_budget(params, years, area_km2, gross: np.ndarray, years_of_day, source_input: np.ndarray,
-                gw_storage: np.ndarray, washoff_storage: np.ndarray | None, washoff_loss: np.ndarray) -> np.ndarray:
+                gw_storage: np.ndarray, washoff_storage: np.ndarray | None, washoff_loss: np.ndarray,
+                surface_washed: np.ndarray | None = None) -> np.ndarray:
     """The land budget (``subbasin_tn_land_budget``) of every year and subbasin, by :data:`LAND_TERMS`.
 
     Parameters
@@ -162,6 +171,9 @@ def land_budget(params, years, area_km2, gross: np.ndarray, years_of_day, source
         The wash-off store likewise (kg); None where no subbasin has one.
     washoff_loss : ndarray [n_day, n_sub]
         ``washoff_n_loss`` (kg/d).
+    surface_washed : ndarray [n_day, n_sub] or None
+        The surface-applied N washed off the store (kg/d), which the ``diffuse_quickflow`` source holds beside
+        the EMC x quick flow (:func:`hydro.sources.washoff.surface_washed_by_subbasin`); None: none.
 
     Returns
     -------
@@ -172,23 +184,27 @@ def land_budget(params, years, area_km2, gross: np.ndarray, years_of_day, source
     index = np.searchsorted(years, np.asarray(years_of_day, dtype=np.int64))
     n_year = len(years)
     out = np.zeros((n_year, len(params.subbasins), len(LAND_TERMS)))
-    out[:, :, :10] = inventory_terms(params, years, area_km2, gross)
+    out[:, :, :_N_INVENTORY] = inventory_terms(params, years, area_km2, gross)
     first = np.searchsorted(index, np.arange(n_year))  # each year's first day (the days are in order)
     last = np.searchsorted(index, np.arange(n_year), side="right")  # and the day after its last
     n_kind = len(source_names())
     q = delivered_by("quickflow")
-    out[:, :, 10] = 0.0 if q < 0 else _yearly(source_input[:, :, q], index, n_year)
-    out[:, :, 11] = gw_storage[last] - gw_storage[first]
-    out[:, :, 12] = _yearly(washoff_loss, index, n_year)
-    out[:, :, 13] = 0.0 if washoff_storage is None else washoff_storage[last] - washoff_storage[first]
-    out[:, :, 15] = _yearly(source_input[:, :, :n_kind].sum(axis=2), index, n_year)
-    out[:, :, 14] = out[:, :, 15] - (out[:, :, 8] + out[:, :, 10] + out[:, :, 2] - out[:, :, 11] - out[:, :, 12]
-                                     - out[:, :, 13])
+    t = {name: out[:, :, i] for name, i in _T.items()}  # views: writing them fills ``out``
+    t["quickflow_export"][:] = 0.0 if q < 0 else _yearly(source_input[:, :, q], index, n_year)
+    if surface_washed is not None:  # the EMC x quick flow alone: the surface N is its own term
+        t["quickflow_export"][:] -= _yearly(surface_washed, index, n_year)
+    t["groundwater_storage_change"][:] = gw_storage[last] - gw_storage[first]
+    t["washoff_loss"][:] = _yearly(washoff_loss, index, n_year)
+    t["washoff_storage_change"][:] = 0.0 if washoff_storage is None else washoff_storage[last] - washoff_storage[first]
+    t["delivered_to_rivers"][:] = _yearly(source_input[:, :, :n_kind].sum(axis=2), index, n_year)
+    t["timing_remainder"][:] = t["delivered_to_rivers"] - (
+        t["emitted_to_rivers"] + t["surface_to_washoff"] + t["quickflow_export"] + t["leached_to_groundwater"]
+        - t["groundwater_storage_change"] - t["washoff_loss"] - t["washoff_storage_change"])
     return out
 
 
 def add_land_budget(res, params, years, area_km2, years_of_day, gw_storage: np.ndarray,
-                    washoff_storage: np.ndarray | None) -> None:
+                    washoff_storage: np.ndarray | None, surface_washed: np.ndarray | None = None) -> None:
     """Add ``subbasin_tn_land_budget`` and the ``land_term`` coordinate to ``res`` (:class:`hydro.results.Results`),
     from its ``subbasin_tn_gross_input``, ``subbasin_tn_source_input`` and ``washoff_n_loss`` and the stores'
     contents (kg, [n_day + 1, n_sub]); nothing where the run carries no TN."""
@@ -197,4 +213,5 @@ def add_land_budget(res, params, years, area_km2, years_of_day, gw_storage: np.n
     res.coords["land_term"] = list(LAND_TERMS)
     res.add("subbasin_tn_land_budget", land_budget(
         params, years, area_km2, res.data["subbasin_tn_gross_input"], years_of_day,
-        res.data["subbasin_tn_source_input"], gw_storage, washoff_storage, res.data["washoff_n_loss"]))
+        res.data["subbasin_tn_source_input"], gw_storage, washoff_storage, res.data["washoff_n_loss"],
+        surface_washed))

@@ -361,6 +361,9 @@ class Loads:
     #: The wash-off stores' daily build-up and loss by subbasin (kg/d) and their relative closure
     #: (:func:`hydro.sources.washoff.flows_by_subbasin`); None: no subbasin has one
     washoff_flows: Any = None
+    #: The surface-applied N the wash-off stores washed off, by subbasin (kg/d) [n_day, n_sub]; None: none
+    #: (:func:`hydro.sources.washoff.surface_washed_by_subbasin`)
+    washoff_surface: Any = None
 
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
@@ -376,7 +379,12 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     start takes ``mean_nitrified`` [n_sub] (as ``mean_washed``).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
-    from hydro.sources.washoff import CONTENT_KEY, content_by_subbasin, flows_by_subbasin
+    from hydro.sources.washoff import (
+        CONTENT_KEY,
+        content_by_subbasin,
+        flows_by_subbasin,
+        surface_washed_by_subbasin,
+    )
 
     stores = {} if stores is None else stores  # as a first block's: the wash-off store's content comes out in it
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
@@ -387,6 +395,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     washoff = stores.pop(CONTENT_KEY, None)  # not carried to the next block
     washoff_kg = None if washoff is None else content_by_subbasin(ws.sources.subbasins, washoff)
     washoff_flows = None if washoff is None else flows_by_subbasin(ws.sources.subbasins, washoff)
+    washoff_surface = None if washoff is None else surface_washed_by_subbasin(ws.sources.subbasins, washoff)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
@@ -407,7 +416,8 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
                         len(w.points.reaches), water=((w.transfers.reach_inflow, w.transfers.res_inflow)
                                                       if water_enters(w)[0] else None))
-    return Loads(tracers=tin, groundwater=gw, washoff_kg=washoff_kg, washoff_flows=washoff_flows)
+    return Loads(tracers=tin, groundwater=gw, washoff_kg=washoff_kg, washoff_flows=washoff_flows,
+                 washoff_surface=washoff_surface)
 
 
 def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, water=None,
@@ -534,7 +544,7 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     res.add("washoff_n_loss", lost)
     if src.washoff_flows is not None:
         res.attrs["washoff_n_balance_closure"] = f"{closure:.3e}"
-    add_land_budget(res, ws.sources, year_list, w.area, w.years, gw.storage_kg, src.washoff_kg)
+    add_land_budget(res, ws.sources, year_list, w.area, w.years, gw.storage_kg, src.washoff_kg, src.washoff_surface)
     if w.transfers.any:
         add_transfer_results(res, w.transfers, hyd, w.target, len(net.reservoirs), water_enters(w)[1])
     return res

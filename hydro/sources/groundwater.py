@@ -85,7 +85,8 @@ class Groundwater(Block):
 
 def soil_classes(sub, years: np.ndarray, area_km2) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Each land-use class's soil N balance: (share (1), applied, uptake, manure (kg N/ha/yr of the class))
-    [n_year] each, applied = fertiliser + manure + deposition on its land + fixation.
+    [n_year] each, applied = (fertiliser + manure) x (1 - ``surface_fraction``) + deposition on its land +
+    fixation; ``manure`` is all the class's (the excreta spread, on the soil or the surface).
 
     A class's deposition falls on its land only (:func:`hydro.sources.deposition.land_fractions`:
     the water surface in it takes the water rate, delivered by source ``deposition``), so it enters
@@ -94,11 +95,14 @@ def soil_classes(sub, years: np.ndarray, area_km2) -> list[tuple[np.ndarray, np.
     (:mod:`hydro.land_budget`).
     """
     land_dep = land_deposition(sub, years)
+    soil = 1.0 - sub.surface_fraction  # the rest lies on the surface, in the wash-off store
     out = []
     for lu, land in zip(sub.land_use, land_fractions(sub, years, area_km2), strict=True):
         d = (land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)) * land
         manure = at(lu.manure_kg_per_ha_yr, years)
-        applied = at(lu.fertiliser_kg_per_ha_yr, years) + manure + d + at(lu.fixation_kg_per_ha_yr, years)
+        fert = at(lu.fertiliser_kg_per_ha_yr, years)
+        applied = (fert + manure) * soil + d + at(lu.fixation_kg_per_ha_yr, years) if soil < 1.0 else (
+            fert + manure + d + at(lu.fixation_kg_per_ha_yr, years))  # bit for bit without a surface share
         out.append((at(lu.share, years), applied, at(lu.uptake_kg_per_ha_yr, years), manure))
     return out
 

@@ -134,6 +134,14 @@ class SubbasinSources:
     origin: Origin = field(default=Origin(), compare=False, repr=False)
     reference: SubbasinSources | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def surface_fraction(self) -> float:
+        """The share of the fertiliser and manure applied that lies on the surface, in the wash-off store
+        (``[sources.timing] surface_fraction``; 0 without a timing table), not in the soil's surplus
+        (:func:`hydro.sources.groundwater.soil_classes`; counted in both until 2026-12-06, a land-budget review:
+        250 t a year twice in a made subbasin; no shipped basin sets it)."""
+        return 0.0 if self.timing is None else float(self.timing.surface_fraction)
+
     def __post_init__(self):
         if self.delivery_timing not in DELIVERY_TIMINGS:
             raise self.origin.error("delivery_timing", f"expected one of {DELIVERY_TIMINGS}, got "

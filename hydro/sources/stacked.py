@@ -134,6 +134,7 @@ def _structure(sub) -> tuple:
     dep = sub.deposition
     return (tuple((lu.deposition_kg_per_ha_yr is None, is_water_class(lu)) for lu in sub.land_use),
             sub.groundwater is None, sub.rural_domestic is None, len(sub.livestock), len(sub.point),
+            sub.surface_fraction,
             None if dep is None else (dep.land_rate_kg_per_ha_yr is None, dep.oxidised_kg_per_ha_yr is None))
 
 
@@ -161,6 +162,7 @@ def each_group(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: n
         members = [subs[s] for s in index]
         try:
             stand_in = _stack(members, skip=("origin", "subbasin", "extra", "timing"))
+            stand_in.surface_fraction = members[0].surface_fraction  # one in a group (_structure)
             n = len(index)
             call(stand_in, index, np.repeat(years, n), np.repeat(days, n), np.tile(area[index], len(years)))
         except (Unstackable, AttributeError):

@@ -363,6 +363,18 @@ def content_by_subbasin(subs, store: WashoffStore) -> np.ndarray:
     return out
 
 
+def surface_washed_by_subbasin(subs, store: WashoffStore) -> np.ndarray | None:
+    """The surface-applied N the store washed off each day, by subbasin (kg/d) [n_day, n_sub] (its last
+    channel, :func:`deliver`, which adds it to the ``diffuse_quickflow`` source); None where no subbasin puts
+    any on the surface (``surface_fraction`` 0)."""
+    if not any(sub.surface_fraction > 0 for sub in subs):
+        return None
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    out = np.zeros((store.washed_kg_per_day.shape[0], len(subs)))
+    out[:, idx] = store.washed_kg_per_day[:, :, -1]
+    return out
+
+
 def flows_by_subbasin(subs, store: WashoffStore) -> tuple[np.ndarray, np.ndarray, float]:
     """The wash-off store's daily build-up and loss over every channel, by subbasin (kg/d) [n_day, n_sub] (0
     where a subbasin has no store or, the loss, its store loses nothing), and the store's relative closure:
