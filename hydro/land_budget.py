@@ -211,7 +211,10 @@ def add_land_budget(res, params, years, area_km2, years_of_day, gw_storage: np.n
     if "subbasin_tn_source_input" not in res.data or "subbasin_tn_gross_input" not in res.data:
         return
     res.coords["land_term"] = list(LAND_TERMS)
-    res.add("subbasin_tn_land_budget", land_budget(
-        params, years, area_km2, res.data["subbasin_tn_gross_input"], years_of_day,
-        res.data["subbasin_tn_source_input"], gw_storage, washoff_storage, res.data["washoff_n_loss"],
-        surface_washed))
+    table = land_budget(params, years, area_km2, res.data["subbasin_tn_gross_input"], years_of_day,
+                        res.data["subbasin_tn_source_input"], gw_storage, washoff_storage, res.data["washoff_n_loss"],
+                        surface_washed)
+    res.add("subbasin_tn_land_budget", table)
+    gross = float(np.abs(table[..., 0]).max(initial=0.0))  # the inventory's named remainder, relative (run summary)
+    unaccounted = float(np.abs(table[..., _T["inventory_unaccounted"]]).max(initial=0.0))
+    res.attrs["land_inventory_closure"] = f"{unaccounted / gross if gross > 0 else 0.0:.3e}"

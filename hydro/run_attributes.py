@@ -96,6 +96,7 @@ RULES: dict[str, CombineRule] = {
     "water_balance_closure": CombineRule(MAX, MAX),
     "groundwater_n_balance_closure": CombineRule(MAX, MAX),
     "washoff_n_balance_closure": CombineRule(MAX, MAX),
+    "land_inventory_closure": CombineRule(MAX, MAX),
     # days a reservoir let out less than its ecological minimum: days of blocks and member-days add up
     ECO_ATTRIBUTE: CombineRule(SUM, SUM, by_id=True, fmt="d"),
     # days a reservoir ended below its dead storage: as the ecological minimum's

@@ -91,8 +91,10 @@ class RunSummary:
 
     @property
     def worst(self) -> dict[str, float]:
-        """The relative water, groundwater N and wash-off N closures over the run (the worst block's)."""
-        keys = ("water_balance_closure", "groundwater_n_balance_closure", "washoff_n_balance_closure")
+        """The relative water, groundwater N, wash-off N and land N inventory closures over the run (the worst
+        block's)."""
+        keys = ("water_balance_closure", "groundwater_n_balance_closure", "washoff_n_balance_closure",
+                "land_inventory_closure")
         return {key: float(self.attrs[key]) for key in keys if key in self.attrs}
 
     @property
@@ -132,7 +134,8 @@ class RunSummary:
             lines.append(f"{short} mass balance closes to {self.closure[short]:.1e} (relative)")
         for key, what in (("water_balance_closure", "water balance (runoff, routing, reservoirs)"),
                           ("groundwater_n_balance_closure", "groundwater nitrogen store"),
-                          ("washoff_n_balance_closure", "wash-off nitrogen store")):
+                          ("washoff_n_balance_closure", "wash-off nitrogen store"),
+                          ("land_inventory_closure", "land nitrogen inventory (its fates, subbasin_tn_land_budget)")):
             if key in self.worst:
                 lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
         lines += run_transfer_lines(self.attrs, self.first, self.last)
