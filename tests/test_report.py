@@ -398,7 +398,7 @@ def test_report_payments_command_and_mistakes(year_case, tmp_path, monkeypatch):
     ok = runner.invoke(main, ["report", str(results), "-o", str(out), "--agreement", str(agreement),
                               "--uncertainty", "5"])
     assert ok.exit_code == 0, ok.output
-    assert "report: payments (10/10)" in ok.output and 'id="fig-payment-bands"' in out.read_text(encoding="utf-8")
+    assert "report: payments (11/11)" in ok.output and 'id="fig-payment-bands"' in out.read_text(encoding="utf-8")
     lacking = tmp_path / "lacking.toml"
     lacking.write_text(agreement.read_text(encoding="utf-8").replace('"outlet"', '"nowhere"'), encoding="utf-8")
     bad = tmp_path / "bad.toml"

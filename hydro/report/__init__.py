@@ -292,6 +292,18 @@ def _budgets(results, scenario, names) -> str:
                         "gives each row's relative imbalance.", "".join(body))
 
 
+def _land(results, scenario, names) -> str:
+    t = tables.land_budget_table(results, scenario)
+    if t is None:
+        return ""
+    return html.section("land", "Land nitrogen budget",
+                        "Where the nitrogen put on the land goes: the gross inventory (fertiliser, manure, "
+                        "fixation, deposition, excreta, sewage, effluent) split into crop uptake, what is leached "
+                        "to groundwater or stays in the soil, what is retained or treated, and what is emitted "
+                        "to the rivers; then the path to the rivers through the land stores.",
+                        html.table(t, names, group_first=False))
+
+
 def _scenarios(results) -> str:
     if "scenario" not in results.coords:
         return ""
@@ -325,6 +337,7 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
              ("sources", "Sources", lambda: _sources(results, scenario, names)),
              ("reservoirs", "Reservoirs", lambda: _reservoirs(results, scenario, names)),
              ("classes", "Water-quality classes", lambda: classes.classes_section(results, scenario, names)),
+             ("land", "Land nitrogen budget", lambda: _land(results, scenario, names)),
              ("budgets", "Mass budgets", lambda: _budgets(results, scenario, names))]
     if payments is not None:
         from hydro.report import payments as payments_section

@@ -368,3 +368,26 @@ def removal_per_year(results, short: str, scenario=None) -> float | None:
     total = sum(float(np.nansum(a[..., terms.index("removal")])) for a in arrays.values())
     w = _step_days(results)
     return total / 1000.0 * DAYS_PER_YEAR / (len(results.dates) if w is None else float(w.sum()))
+
+
+def land_budget_table(results, scenario=None) -> ReportTable | None:
+    """The whole basin's land nitrogen budget (``subbasin_tn_land_budget`` summed over subbasins) as a mean over
+    the calendar years the run covers whole (t per year, and % of the gross input); None without it."""
+    if "subbasin_tn_land_budget" not in results.data:
+        return None
+    basin = values(results, "subbasin_tn_land_budget", scenario).sum(axis=1)  # [year, land_term], kg
+    covered = Years.of(results.coords["time"], _step_days(results))
+    whole = {y for y, n in zip(covered.years, covered.days, strict=True)
+             if n == (366 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 365)}
+    rows_of = [i for i, y in enumerate(results.coords["year"]) if int(y) in whole]
+    if not rows_of:
+        return None
+    mean = basin[rows_of].mean(axis=0)
+    terms = [str(t) for t in results.coords["land_term"]]
+    gross = mean[terms.index("gross_input")]
+    rows = [[t, v / 1000.0, 100.0 * v / gross if gross else np.nan] for t, v in zip(terms, denoise(mean), strict=True)]
+    return ReportTable("tn-land-budget", "Land nitrogen budget of the whole basin, mean of the whole calendar years",
+                       ["term", "t/a", "% of gross input"], rows, ["text", "num", "pct"],
+                       f"{len(rows_of)} whole year(s); the inventory's fates (crop_uptake to inventory_unaccounted) "
+                       "add up to gross_input, and delivered_to_rivers is the path's sum (docs/results.md, "
+                       "'The land's budget').")
