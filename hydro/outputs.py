@@ -137,9 +137,20 @@ def check_folder(folder: str | Path, option: str = "-o", target: str | Path | No
     if not probe.is_dir():
         raise HydroError(f"{lead}{shown} is a file, not a folder; choose another {option}")
     if not os.access(probe, os.W_OK | os.X_OK):
+        if _read_only_mount(probe):  # no permission would help (a shared server's mount, a container's image)
+            raise HydroError(f"{lead}{shown}: folder is on a read-only file system; choose another {option} on "
+                             "a writable disk")
         raise HydroError(f"{lead}{shown}: folder is not writable (permission denied); choose "
                          f"another {option} or ask for write permission")
     return folder
+
+
+def _read_only_mount(folder: Path) -> bool:
+    """Whether ``folder`` lies on a file system mounted read-only (reported as a permission before, 2026-12-06)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
 
 
 def overwrite_flag(option: str) -> str:
