@@ -127,8 +127,10 @@ class ProcessExecutor:
 
         from hydro.plugins import registered
 
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
-                                   initializer=_start_worker, initargs=(self.setup, registered()))
+        method = _start_method()  # a forked worker has its parent's kinds (one defined in __main__ too)
+        plugins = ((), ()) if method == "fork" else registered()
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
+                                   initializer=_start_worker, initargs=(self.setup, plugins))
 
     def run(self, fn: Callable, args: list, context=None) -> Iterator[tuple[int, TaskOutcome]]:
         """Yield ``(index, outcome)`` as the tasks finish.  A worker that dies (killed, out of

@@ -23,8 +23,8 @@ from hydro.units import SECONDS_PER_DAY
 #: at 131 (Miyun) and 251 (Guanting, 2016-07-21)).  A flood's first day sets the step by its flow
 #: against the cells' volume before it: 2,000 mm in a day (the weather reader's cap) on the example's
 #: 0.5 km cells needs 179,662, Miyun's 4 km cells 86,507 at 1,000 mm (floods review, 2026-12-06; the
-#: limit was 100,000 and refused the first); a flow in m3 a day given as m3 a second needs 86,400 times
-#: a day's usual 100-300.  A day at the limit costs about 40 s on the example's 0.1 km cells.
+#: limit was 100,000 and refused the first); a transfer volume in m3 read as million m3 needed 118,842,005
+#: (tests/test_transfers_review.py).  A day at the limit costs about 40 s on the example's 0.1 km cells.
 MAX_SUBSTEPS = 1_000_000
 #: What takes a watershed basin's withdrawn water, for the advice of a reach it dries
 #: (:attr:`hydro.transport.TransportInputs.withdrawal_keys`).

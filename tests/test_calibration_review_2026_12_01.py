@@ -216,3 +216,17 @@ def test_bounds_in_another_unit_are_refused_naming_their_parameter(tmp_path, kin
                                          rf"what the model accepts .*{says}"):
         calibrate(config, tmp_path / "out", serial=True)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_misspelled_path_is_not_blamed_on_the_bounds(tmp_path):
+    """The unit check's message named the path, and the centre check took any error naming a path as a refusal
+    of the bounds: 'gr4j.x1_mmm' was told 'the centre of its bounds ... give bounds inside the valid range' instead
+    of the name it meant (a re-read of the diff, 2026-12-06)."""
+    config = _leguer(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('paths = ["gr4j.x1_mm"]', 'paths = ["gr4j.x1_mmm"]', 1), encoding="utf-8")
+    with pytest.raises(HydroError) as info:
+        calibrate(config, tmp_path / "out", serial=True)
+    said = str(info.value)
+    assert "did you mean 'gr4j.x1_mm'" in said
+    assert "centre of its bounds" not in said and "give bounds inside" not in said

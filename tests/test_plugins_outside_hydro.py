@@ -88,9 +88,25 @@ def test_a_kind_a_worker_cannot_import_is_named_before_the_pool_starts(monkeypat
     kind and what to do, not a pickling traceback from the pool."""
     kind = type("InMain", (TourismKind,), {"name": "tourism", "key": "tourism", "__module__": "__main__"})
     register(kind)
+    monkeypatch.setattr(batch, "_start_method", lambda: "forkserver")
     try:
         with pytest.raises(HydroError, match=r"source kind 'tourism' \(InMain of module __main__\) cannot be sent "
                                              r"to the worker processes.*workers=1"):
             list(batch.run_batch(column, ["tourism", "tourism"], workers=2))
     finally:
         unregister("tourism")
+
+
+def test_a_kind_of_main_runs_in_forked_workers(monkeypatch):
+    """A forked worker has its parent's kinds, one defined in a script's __main__ too: nothing is sent, nothing
+    refused (a re-read of the diff, 2026-12-06: registered() refused it whatever the start method)."""
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("no fork here")
+    kind = type("InMain", (TourismKind,), {"name": "tourism", "key": "tourism", "__module__": "__main__"})
+    register(kind)
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    try:
+        outcomes = dict(batch.run_batch(column, ["tourism", "tourism"], workers=2))
+    finally:
+        unregister("tourism")
+    assert all(o.ok for o in outcomes.values()), [o.error for o in outcomes.values()]

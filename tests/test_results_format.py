@@ -9,19 +9,23 @@ import hashlib
 
 from hydro.land_budget import LAND_TERMS
 from hydro.run_attributes import RULES, WRITER_ATTRIBUTES
-from hydro.variables import BUDGET_TERMS, RESULTS_FORMAT, declared
+from hydro.sources import INPUT_NAMES, SOURCE_NAMES
+from hydro.variables import BUDGET_TERMS, RESULTS_FORMAT, cell_methods, declared
 
 #: RESULTS_FORMAT -> the layout's fingerprint (:func:`fingerprint`).  A change of the layout fails the test: give
 #: RESULTS_FORMAT the day's date, say in docs/results.md ("Files of older layouts") what a file written before it
 #: holds and what hydro does with it, and record the new fingerprint here.
-FORMATS = {"2026-12-06": "7841d63a65f09081"}
+FORMATS = {"2026-12-06": "c1d5622ae42bf725"}
 
 
 def fingerprint() -> str:
-    """sha256 (16 hex digits) of every declared variable's name, dimensions, units and whether it is a state,
-    the budget and land terms, and the global attributes a run or a writer gives."""
-    variables = sorted((v.name, tuple(v.dims), v.units, v.state) for v in declared())
-    layout = (variables, tuple(BUDGET_TERMS), tuple(LAND_TERMS), sorted(RULES), sorted(WRITER_ATTRIBUTES))
+    """sha256 (16 hex digits) of every declared variable's name, dimensions, units, whether it is a state and its
+    cell_methods (what a period's value means: a storage's end state or a mean, the change of 2026-12-06), the
+    budget and land terms, the built-in sources and inventory categories, and the global attributes a run or a
+    writer gives."""
+    variables = sorted((v.name, tuple(v.dims), v.units, v.state, cell_methods(v)) for v in declared())
+    layout = (variables, tuple(BUDGET_TERMS), tuple(LAND_TERMS), tuple(SOURCE_NAMES), tuple(INPUT_NAMES),
+              sorted(RULES), sorted(WRITER_ATTRIBUTES))
     return hashlib.sha256(repr(layout).encode()).hexdigest()[:16]
 
 

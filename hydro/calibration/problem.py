@@ -186,12 +186,15 @@ class Problem:
         (bounds wholly outside its range, GR4J's x4 in [0.1, 0.2], x1 in metres), say which parameter; the
         checks after it would blame the first parameter's bound or name only the model's key.
         Other errors (an unknown path) are left to :meth:`prepare`'s checks."""
+        from hydro.gr4j_parameters import unit_slip
+
         for p, value in zip(self.parameters, self.values(self.midpoint())):
             try:
                 model.check_values(dict.fromkeys(p.paths, value))
             except HydroError as exc:
-                text = str(exc)  # the model's range error on this very value, or its unit check of the key
-                if f"got {value!r}" in text or any(f"'{path}'" in text for path in p.paths):
+                # the model's range error on this very value, or its unit check of a GR4J key (a misspelled
+                # path is left to prepare's checks, which suggest the name)
+                if f"got {value!r}" in str(exc) or any(unit_slip(path.rsplit(".", 1)[-1], value) for path in p.paths):
                     raise HydroError(
                         f"{self.config.path}: [[parameters]] '{p.name}': the centre of its bounds "
                         f"[{p.lower:g}, {p.upper:g}], {value:g}, is outside what the model accepts ({exc}); "

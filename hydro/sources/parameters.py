@@ -71,7 +71,7 @@ from hydro.sources.livestock import Livestock
 from hydro.sources.point import PointSource
 from hydro.sources.registry import kinds
 from hydro.sources.rural_domestic import RuralDomestic
-from hydro.sources.timing import BEFORE_MEASURES, SourceTiming, check_timing, read_timing
+from hydro.sources.timing import BEFORE_MEASURES, SourceTiming, read_timing
 from hydro.sources.yearly import Origin
 from hydro.tomlio import Table
 
@@ -153,7 +153,7 @@ class SubbasinSources:
             if len(set(names)) != len(names):
                 dup = repeated(names)
                 raise self.origin.error(name, f"names must be unique, {dup} given twice")
-        check_timing(self)
+        _check_timing(self)
         if self.land_use:
             self._check_shares()
         if self.groundwater is None:
@@ -290,3 +290,16 @@ class SourceParameters:
     def from_subbasin_tables(cls, tables: Sequence[Table]) -> "SourceParameters":
         """Read the ``sources`` blocks of ``[[subbasins]]`` tables already opened by the caller."""
         return cls(tuple(SubbasinSources.from_table(t) for t in tables))
+
+
+def _check_timing(sub) -> None:
+    """Raise a located error when ``delivery_timing = "washoff"`` has no wash-off coefficient, or a
+    ``surface_fraction`` would put fertiliser and manure on a wash-off store the subbasin does not run (only
+    ``"washoff"`` runs one: elsewhere that N left the soil and went nowhere, a diff review of 2026-12-06)."""
+    if sub.delivery_timing == "washoff" and (sub.timing is None or sub.timing.washoff_per_mm is None):
+        raise sub.origin.error("delivery_timing", "'washoff' needs a wash-off store: add "
+                               "[subbasins.sources.timing] with washoff_per_mm (1/mm)")
+    if sub.delivery_timing != "washoff" and sub.timing is not None and sub.timing.surface_fraction > 0:
+        raise sub.timing.origin.error("surface_fraction", f"{sub.timing.surface_fraction:g} of the fertiliser and "
+                                      "manure on the surface needs the wash-off store that washes it off: set "
+                                      "[subbasins.sources] delivery_timing = \"washoff\", or surface_fraction = 0")

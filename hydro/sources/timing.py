@@ -177,13 +177,6 @@ def read_timing(sources: Table, origin: Origin) -> SourceTiming | None:
     return SourceTiming.read(sources.table("timing"), origin.child("timing"))
 
 
-def check_timing(sub) -> None:
-    """Raise a located error when ``delivery_timing = "washoff"`` has no wash-off coefficient."""
-    if sub.delivery_timing == "washoff" and (sub.timing is None or sub.timing.washoff_per_mm is None):
-        raise sub.origin.error("delivery_timing", "'washoff' needs a wash-off store: add "
-                               "[subbasins.sources.timing] with washoff_per_mm (1/mm)")
-
-
 # ------------------------------------------------------------------------------ days of the year
 def days_in_years(years: np.ndarray) -> np.ndarray:
     """Length of each calendar year (d)."""
