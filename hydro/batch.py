@@ -128,7 +128,7 @@ class ProcessExecutor:
         from hydro.plugins import registered
 
         method = _start_method()  # a forked worker has its parent's kinds (one defined in __main__ too)
-        plugins = ((), ()) if method == "fork" else registered()
+        plugins = ((), (), ()) if method == "fork" else registered()
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
                                    initializer=_start_worker, initargs=(self.setup, plugins))
 
@@ -196,7 +196,7 @@ class ProcessExecutor:
         shutdown_pool(self.pool, abort)
 
 
-def _start_worker(setup: tuple[Callable, tuple] | None, plugins=((), ())) -> None:
+def _start_worker(setup: tuple[Callable, tuple] | None, plugins=((), (), ())) -> None:
     """Pool initializer: the signal and parent-death set-up, the kinds the parent registered
     (:mod:`hydro.plugins`), then the pool's ``setup``."""
     from hydro.plugins import install_kinds

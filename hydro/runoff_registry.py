@@ -74,9 +74,14 @@ def runoff_model(name: str, *args: Any, **kwargs: Any) -> RunoffModel:
     return model
 
 
+def built_in_runoff_models() -> frozenset[str]:
+    """The models hydro brings (a worker process has them without being told: :mod:`hydro.plugins`)."""
+    return _BUILT_IN
+
+
 register_runoff_model(GR4JCemaNeige)
 register_runoff_model(ObservedFlow)
 _BUILT_IN = frozenset(_MODELS)
 
-__all__ = ["DEFAULT_RUNOFF_MODEL", "register_runoff_model", "runoff_model", "runoff_model_class",
-           "runoff_model_names", "unregister_runoff_model"]
+__all__ = ["DEFAULT_RUNOFF_MODEL", "built_in_runoff_models", "register_runoff_model", "runoff_model",
+           "runoff_model_class", "runoff_model_names", "unregister_runoff_model"]

@@ -84,3 +84,19 @@ def basin_with_tourism(dest):
     second = text.index("[[subbasins]]", first + 1)
     (dest / "basin.toml").write_text(text[:second] + TOURISM_TOML + "\n" + text[second:])
     return dest
+
+
+class LinearReservoirPlugin:
+    """The members a runoff model registers with (hydro.runoff_registry); never run here, only sent to workers."""
+
+    name = "linear_reservoir_plugin"
+    parameters = ()
+
+    def initial_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def prepare(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def run(self, *args, **kwargs):
+        raise NotImplementedError

@@ -110,3 +110,25 @@ def test_a_kind_of_main_runs_in_forked_workers(monkeypatch):
     finally:
         unregister("tourism")
     assert all(o.ok for o in outcomes.values()), [o.error for o in outcomes.values()]
+
+
+def _runoff_models_in_worker(_):
+    from hydro.runoff_registry import runoff_model_names
+
+    return "linear_reservoir_plugin" in runoff_model_names()
+
+
+def test_a_registered_runoff_model_reaches_spawned_workers(monkeypatch):
+    """A runoff model registered in the parent is registered in a spawned worker too (re-read of the diff,
+    2026-12-06: only source and measure kinds were sent)."""
+    from plugin_tourism import LinearReservoirPlugin
+
+    from hydro.runoff_registry import register_runoff_model, unregister_runoff_model
+
+    register_runoff_model(LinearReservoirPlugin)
+    try:
+        monkeypatch.setattr(batch, "_start_method", lambda: "spawn")
+        outcomes = dict(batch.run_batch(_runoff_models_in_worker, [0, 1], workers=2))
+    finally:
+        unregister_runoff_model("linear_reservoir_plugin")
+    assert [o.value for _, o in sorted(outcomes.items())] == [True, True], [o.error for o in outcomes.values()]
