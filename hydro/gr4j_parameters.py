@@ -64,9 +64,13 @@ def read_store(t: Table, key: str, *default: float) -> float:
 
 
 def read_x4(t: Table, *default: float) -> float:
-    """GR4J's ``x4_days`` of ``t``, 0.5 to :data:`MAX_X4_DAYS` days (``default`` as :func:`read_store`'s)."""
-    return t.float("x4_days", *default, minimum=0.5, maximum=MAX_X4_DAYS,
-                   why="days, not hours (Perrin et al. 2003: 1.1 to 2.9 d in 80 % of 429 catchments)")
+    """GR4J's ``x4_days`` of ``t``, 0.5 to :data:`MAX_X4_DAYS` days (``default`` as :func:`read_store`'s; above
+    it, :func:`unit_slip`'s message)."""
+    value = t.float("x4_days", *default, minimum=0.5)
+    slip = unit_slip("x4_days", value)
+    if slip is not None:
+        raise t.error("x4_days", slip)
+    return value
 
 
 @dataclass(frozen=True)

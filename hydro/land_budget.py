@@ -10,7 +10,7 @@ The inventory (whole calendar years, from the yearly parameters, as ``subbasin_t
                   + excreta_retained + domestic_treatment_removal + domestic_not_delivered
                   + land_deposition_unallocated + emitted_to_rivers + inventory_unaccounted
 
-* ``crop_uptake``: Σ classes share x ha x min(uptake, fertiliser + manure + deposition + fixation), the
+* ``crop_uptake``: Σ classes share x ha x min(uptake, fertiliser + manure + deposition on its land + fixation), the
   uptake as the positive surplus caps it (:func:`hydro.sources.groundwater.surplus`: a class's deficit is
   no output);
 * ``leached_to_groundwater``: leaching_fraction x surplus x ha (the store's input, ``groundwater_n_input``,
@@ -232,6 +232,7 @@ def add_land_budget(res, params, years, area_km2, years_of_day, gw_storage: np.n
                         res.data["subbasin_tn_source_input"], gw_storage, washoff_storage, res.data["washoff_n_loss"],
                         surface_washed)
     res.add("subbasin_tn_land_budget", table)
-    gross = float(np.abs(table[..., 0]).max(initial=0.0))  # the inventory's named remainder, relative (run summary)
-    unaccounted = float(np.abs(table[..., _T["inventory_unaccounted"]]).max(initial=0.0))
-    res.attrs["land_inventory_closure"] = f"{unaccounted / gross if gross > 0 else 0.0:.3e}"
+    gross = np.abs(table[..., 0])  # the inventory's named remainder, relative to each subbasin-year's (run summary)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(gross > 0, np.abs(table[..., _T["inventory_unaccounted"]]) / gross, 0.0)
+    res.attrs["land_inventory_closure"] = f"{float(ratio.max(initial=0.0)):.3e}"

@@ -135,15 +135,15 @@ def register(kind: SourceKind | type[SourceKind]) -> SourceKind:
         raise HydroError(f"source kind '{kind.name}': the name is a tag a run adds of itself ("
                          + ", ".join(RESERVED_TAGS) + ": a results file's `source` would hold it twice); "
                          "choose another name")
+    if kind.name in _KINDS or kind.key in {k.key for k in _KINDS.values()}:
+        raise HydroError(f"source kind '{kind.name}' (key '{kind.key}'): a kind with that name or key "
+                         f"is registered already ({', '.join(_KINDS)})")
     held = [k.name for k in _KINDS.values() if k.delivery == kind.delivery != "constant"]
     if held:
         raise HydroError(f"source kind '{kind.name}': delivery '{kind.delivery}' is held by '{held[0]}' (one "
                          "kind each: the kernel has one quick-flow and one store column, and a second kind's "
                          "rates would replace the first's); give it delivery 'constant', or add its terms to "
                          f"'{held[0]}'")
-    if kind.name in _KINDS or kind.key in {k.key for k in _KINDS.values()}:
-        raise HydroError(f"source kind '{kind.name}' (key '{kind.key}'): a kind with that name or key "
-                         f"is registered already ({', '.join(_KINDS)})")
     if kind.delivery not in DELIVERIES:
         raise HydroError(f"source kind '{kind.name}': delivery '{kind.delivery}', expected one of {DELIVERIES}")
     _KINDS[kind.name] = kind
