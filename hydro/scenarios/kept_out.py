@@ -206,6 +206,8 @@ def spread_rows(run, rows: list[dict]) -> list[dict]:
                 add(sid, "n_kept_out_on_land", stats(land[s, :, k]), "kg", rid)
             add(sid, "n_kept_out_on_land", stats(land[s][:, mask].sum(axis=-1)), "kg")
         c = cost.get(sid, np.nan)
+        if any(r["scenario"] == sid and r["quantity"] == "unpriced_measure" for r in rows):
+            c = np.nan  # a measure states no cost: no price per kg (the one weather's rows say which)
         unit = next((r["unit"] for r in rows if r["scenario"] == sid and r["quantity"] == "cost_per_kg_kept_out"),
                     "yuan kg-1")  # the one weather's: with cost_method spent, saying what it is not
         add(sid, "cost_per_kg_kept_out", per_kg(c, stats(total)), unit)

@@ -139,8 +139,12 @@ class Compiled:
         return out
 
 
-def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, years) -> Compiled:
-    """Compile one scenario of ``sfile`` against the basin for the run's ``years``.
+def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, years,
+                     written_start: int | None = None) -> Compiled:
+    """Compile one scenario of ``sfile`` against the basin for the run's ``years`` (from the basin's start where
+    the run is spun up from there); ``written_start``, the first year the run writes, is the start its notes
+    speak of (a measure complete before it acts on every written day: a policy review of 2026-12-06 found the
+    shipped 2014-2016 packages run on 2022-2027 without a word, the notes comparing with the spin-up's 2000).
 
     Raises
     ------
@@ -174,7 +178,8 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
         cap, op = KINDS[m.kind].costs(m, qv, sfile.cost_method, sfile.discount_rate, years=ext)
         capital[(mid, i)], operating[(mid, i)], quantity[(mid, i)] = cap[in_run], op[in_run], qv[in_run]
     removed = _buffer_removal(comp)
-    comp.notes.extend(_timing_and_cost_notes(measures, int(years[0]), int(years[-1]), sfile.cost_method))
+    comp.notes.extend(_timing_and_cost_notes(measures, int(years[0]) if written_start is None else written_start,
+                                             int(years[-1]), sfile.cost_method))
     comp.notes.extend(price_notes(measures, sfile.price_year, sfile.price_index))
     return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,
                     capital, operating,

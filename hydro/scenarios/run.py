@@ -90,7 +90,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     # from the basin's start: a run that starts later is spun up from there on this basin, and its
     # yearly tables must hold the basin's own values before the measures (not the run's first year's)
     years = list(range(min(s, base.settings.start).year, e.year + 1))
-    comp = compile_scenario(info, sfile, sid, years)
+    comp = compile_scenario(info, sfile, sid, years, written_start=s.year)
     try:
         basin = info.model(comp.overrides).basin
     except HydroError as exc:

@@ -49,6 +49,10 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     that capital is counted whole against the run's N only (:func:`~hydro.scenarios.kept_out.per_kg_unit`).
     With ``[scenario_set] price_year`` the unit of the cost and per-kg rows names it (``yuan (2020 prices)``,
     ``yuan kg-1 (2020 prices)``: :mod:`hydro.scenarios.prices`) and the printed lines say ``(2020 prices)``.
+    NaN also where a measure of the scenario states no cost (an ``unpriced_measure`` row names each:
+    its cost is not 0, it is not known; a planner's review of 2026-12-06 found 0.0 yuan/kg cited).
+``unpriced_measure`` (1; ``source``: the measure's id)
+    one row per measure of the scenario whose ``[measures.costs]`` give neither capital nor operating cost.
 ``cost_per_kg_kept_out_net_of_storage`` (yuan/kg)
     the whole-run cost over the N kept out less ``n_kept_out_in_storage`` (the N
     delivered less by the land, or removed or withdrawn upstream; NaN when that is
@@ -242,9 +246,12 @@ def summarise(run) -> list[dict]:
         run_cost = float(costs_of_days_run(res, run.sfile.cost_method).sum())
         add(sid, "cost", run_cost, priced("yuan", run.sfile.price_year))
         per_kg = priced(per_kg_unit(run.sfile.cost_method), run.sfile.price_year)  # spent: no cost-effectiveness
-        add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, per_kg)
+        free = _unpriced(run.sfile, sid)  # a cost not stated is not known: no price per kg of the scenario
+        for mid in free:
+            add(sid, "unpriced_measure", 1.0, "1", source=mid)
+        add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 and not free else np.nan, per_kg)
         add(sid, "cost_per_kg_kept_out_net_of_storage",
-            run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, per_kg)
+            run_cost / (kept - kept_held) if kept - kept_held > 0 and not free else np.nan, per_kg)
         for t in run.sfile.targets:
             years, met = met_by_year(t, dates, _location_series(res, t.location))
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
@@ -489,12 +496,21 @@ def _prices(rows: list[dict], s: str) -> str:
     return prices_text(unit)
 
 
+def _unpriced(sfile, sid: str) -> list[str]:
+    """The measures of scenario ``sid`` whose costs give neither capital nor operating cost (none for the baseline)."""
+    if sid == "baseline":
+        return []
+    measures = (sfile.measures[m] for m in sfile.scenario(sid).measures)
+    return [m.id for m in measures if m.costs.capital_yuan_per_unit == 0 and m.costs.operating_yuan_per_unit_yr == 0]
+
+
 def _per_kg_text(rows: list[dict], s: str, cpk: float) -> str:
     """``1,737.8 yuan/kg``, or ``n/a``; ``1,737.8 yuan/kg (2020 prices)`` with a price year; with
     ``cost_method = "spent"`` (the row's unit says it) followed by what the figure is not
     (:func:`hydro.scenarios.kept_out.per_kg_unit`)."""
     if not np.isfinite(cpk):
-        return "n/a"
+        free = [r["source"] for r in rows if r["scenario"] == s and r["quantity"] == "unpriced_measure"]
+        return "n/a" + (f" (no cost stated for {', '.join(free)})" if free else "")
     spent = any(unpriced(r["unit"]) == SPENT_PER_KG_UNIT for r in rows
                 if r["scenario"] == s and r["quantity"] == "cost_per_kg_kept_out")
     return f"{cpk:,.1f} yuan/kg{_prices(rows, s)}" + (

@@ -1,0 +1,101 @@
+"""A planner of Beijing's 2023-2027 ecological-conservation-districts plan (an outside review, 2026-12-06): what
+the figures a planner cites must say at the point of use.  Each test failed before its fix.  Fast: the example
+watershed over 2001-2002 (a few seconds once the kernels are cached).
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCEN = ROOT / "configs/scenarios/watershed.toml"
+
+# one WWTP upgrade acting at once (a point source: no store between it and the river), with NO costs
+NO_COST = '''[scenario_set]
+name = "no cost"
+basin = "watershed"
+cost_method = "annualised"
+discount_rate = { value = 0.08, source = "test" }
+assumption = true
+note = "test"
+
+[[measures]]
+id = "wwtp_free"
+kind = "wwtp_upgrade"
+where = { subbasins = ["w2"] }
+years = [2001, 2001]
+tn_mg_per_l = 5.0
+assumption = true
+note = "test: no [measures.costs]"
+
+[[scenarios]]
+id = "free"
+measures = ["wwtp_free"]
+'''
+
+# a quantity rule whose fixed baseline no simulated year reaches (as phase 2's 4e8 m3 on the Miyun model)
+HIGH_BASELINE = '''name = "watershed quantity"
+source = "test"
+period = [2001, 2002]
+payer = "down"
+payee = "up"
+direction = "one_way"
+
+[[quantity]]
+sections = ["border"]
+baseline_m3 = 1e15
+reward_per_m3_above_yuan = 0.4
+source = "test"
+'''
+
+
+@pytest.fixture(scope="module")
+def free_run(tmp_path_factory):
+    from hydro.scenarios import run_scenarios
+
+    d = tmp_path_factory.mktemp("free")
+    (d / "free.toml").write_text(NO_COST, encoding="utf-8")
+    return run_scenarios(ROOT / "configs/examples/watershed", d / "free.toml", date(2001, 1, 1), date(2002, 12, 31))
+
+
+def test_measures_completed_before_a_late_start_are_said(tmp_path):
+    """Running a shipped package of measures (configs/scenarios/miyun.toml, guanting.toml: every measure
+    ramped in 2014-2016 'inside the simulated period') on the plan period 2023-2027 puts every measure
+    in force since 2014-2016.  hydro.scenarios.measures._timing_and_cost_notes has a note for exactly
+    this ('acts from ..., before the run's first year ...: re-running an old plan on a later period'),
+    but it is computed on the years the model simulates (the spin-up from the basin's start included),
+    so a --start after the measures never prints it: `hydro scenarios guanting guanting.toml --start
+    2022-01-01 --end 2025-12-31 --members 2` reports 'first met 2022' for a package the planner thinks
+    starts in the plan period, with no word that it was built in 2014-2016."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "late.nc"
+    res = subprocess.run([sys.executable, "-m", "hydro", "scenarios", "watershed", str(SCEN),
+                          "--start", "2008-01-01", "--end", "2009-12-31", "--scenario", "domestic",
+                          "-o", str(out), "--overwrite", "-q"], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "before the run's first year 2008" in res.stderr, res.stderr
+
+
+def test_unpriced_measure_has_no_cost_per_kg(free_run):
+    """A measure that states no cost is not free: the summary (table and CSV, what a planner cites)
+    must not give it a cost per kg kept out of 0.0 yuan/kg (it did: miyun_plan_2023_2027.toml's
+    hebei_plan_2025 prints 'cost per kg kept out of the reservoirs 0.0 yuan/kg' and the CSV row 0.0
+    with an empty source; only a stderr note says the measure has no price)."""
+    from hydro.scenarios.summary import summarise
+
+    rows = summarise(free_run)
+    kept = [r for r in rows if r["scenario"] == "free" and r["quantity"] == "n_kept_out" and not r.get("location")]
+    assert kept and kept[0]["value"] > 0, "the upgrade keeps N out at once"
+    cpk = [r for r in rows if r["scenario"] == "free" and r["quantity"] == "cost_per_kg_kept_out"]
+    assert cpk
+    assert math.isnan(cpk[0]["value"])
+    named = [r["source"] for r in rows if r["scenario"] == "free" and r["quantity"] == "unpriced_measure"]
+    assert named == ["wwtp_free"]
+    from hydro.scenarios.summary import format_summary
+
+    assert "cost per kg kept out of the reservoirs n/a (no cost stated for wwtp_free)" in format_summary(rows)
