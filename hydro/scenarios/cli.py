@@ -149,11 +149,17 @@ SCENARIO_FILE_TABLES = ("measures", "scenarios", "scenario_set", "parties", "tar
 
 def _notes(run) -> None:
     """What the runs of ``run`` do not show by themselves, on stderr: each scenario's measures that
-    act after the run or are not costed, a spread over one member, a transfer's series ending, days on
+    act after the run or are not costed, that targets judge simulated water (a planner's review, 2026-12-06:
+    'first met' read as a finding), a spread over one member, a transfer's series ending, days on
     estimated weather."""
     for c in run.compiled:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
+    basin = run.results[0].attrs.get("basin") if run.results else None
+    if run.sfile.targets and basin:  # as hydro compensate says of its payments (compensation.notes.simulated_text)
+        click.echo(f"note: the targets judge simulated water quality (basin {basin}), not monitoring: the model "
+                   f"misses the measured where `hydro validate {basin}` says, so 'met' and its probability are the "
+                   "model's, to read beside those checks", err=True)
     if len((run.ensemble or {}).get("members") or ()) == 1:  # --members 1, or all but one failed: no spread
         from hydro.scenarios.kept_out import members_counted
 
