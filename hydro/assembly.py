@@ -251,7 +251,7 @@ def add_transfer_tracer(res: Results, water_tracer, n_res: int) -> None:
 def watershed_provenance(ws, station, folder) -> dict[str, str]:
     """Weather and subbasin attributes of the results of a run of the basin in ``folder``: on its
     station file, that file's (:func:`hydro.weather_provenance.weather_attributes`)."""
-    from hydro.weather_provenance import weather_attributes
+    from hydro.weather_provenance import record_estimates, weather_attributes
 
     attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
              "weather_synthetic": str(station.synthetic).lower()}
@@ -263,6 +263,9 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
             attrs["weather_libraries"] = str(station.metadata["libraries"])
         if "weather_generated_from" in station.metadata:  # the days before: the station record's (hydro.spin_up)
             attrs["weather_generated_from"] = str(station.metadata["weather_generated_from"])
+            estimated = record_estimates(ws.weather.csv)  # those days keep the record's estimates
+            if estimated:
+                attrs["weather_estimated"] = estimated
     subs = ws.subbasins
     attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
     attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)

@@ -367,12 +367,13 @@ def note_estimated_weather(basin, start, end, generated: bool = False) -> None:
     """Say on stderr which days of a watershed run on its station file fall in a period the file's
     header marks as an ESTIMATE (:func:`hydro.weather_provenance.estimated_days`; the results'
     ``weather_estimated`` lists the file's periods): a caveat on the results, so with ``quiet`` too.
-    Nothing for a run on generated weather (``generated``) or a flow-driven basin."""
+    On generated weather (``generated``) only its days on the record before it (planner's review, 2026-12-06)."""
     from hydro.forcing_header import read_header
-    from hydro.weather_provenance import estimated_days
+    from hydro.weather_provenance import estimated_days, last_record_day
 
-    if generated or not basin.is_watershed:
+    if not basin.is_watershed:
         return
+    end = last_record_day(basin, start, end) if generated else end  # a plan period past the record: its days on it
     csv = basin.watershed.weather.csv
     days = estimated_days(read_header(csv), start, end)
     if days:

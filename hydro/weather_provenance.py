@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +96,45 @@ def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dic
     return attrs
 
 
+def record_estimates(csv: Path) -> str:
+    """The periods the station file ``csv``'s header marks ESTIMATE (the ``weather_estimated`` attribute), for a run
+    that goes on from the record to generated weather: its days on the record keep their caveat (a planner's
+    review, 2026-12-06: every plan-period run crosses 2017-2020's estimate and said nothing of it)."""
+    from hydro.forcing_header import read_header
+
+    return estimated_days(read_header(csv), date.min, date.max)
+
+
+def last_record_day(basin, start: date, end: date) -> date:
+    """The last day of a run ``start..end`` on generated weather that takes the basin's station record (the day
+    before :func:`hydro.spin_up.generated_from`; before ``start`` where none does)."""
+    from hydro.spin_up import generated_from
+
+    return min(end, generated_from(basin, start, end) - timedelta(days=1))
+
+
 def estimated_in_results(attrs: dict[str, Any], first: date, last: date) -> str:
     """:func:`estimated_days` of results from their ``weather_estimated`` attribute (the file's periods,
-    ``FIRST..LAST: label`` joined by ``; ``), over the results' days ``first..last``; "" on generated
-    weather or where none falls in them."""
+    ``FIRST..LAST: label`` joined by ``; ``), over the results' days ``first..last``; on generated weather only
+    over the days before ``weather_generated_from`` (none without it); "" where none falls in them."""
     if str(attrs.get("weather_synthetic", "false")) == "true":
-        return ""
+        start = attrs.get("weather_generated_from")
+        if not start:
+            return ""
+        last = min(last, date.fromisoformat(str(start)) - timedelta(days=1))
+        if last < first:
+            return ""
     found = (re.match(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): (.*)$", part)
              for part in str(attrs.get("weather_estimated", "")).split("; "))
     return _within([(date.fromisoformat(f[1]), date.fromisoformat(f[2]), f[3]) for f in found if f], first, last)
+
+
+def estimated_by_year(attrs: dict[str, Any], first: date, last: date) -> dict[int, str]:
+    """:func:`estimated_in_results` year by year over the results' days ``first..last`` (years without any left
+    out): what a table of yearly values (``hydro gep``) says of each year's weather."""
+    out = {}
+    for year in range(first.year, last.year + 1):
+        said = estimated_in_results(attrs, max(first, date(year, 1, 1)), min(last, date(year, 12, 31)))
+        if said:
+            out[year] = said
+    return out

@@ -119,3 +119,49 @@ def test_scenario_targets_carry_the_validation_caveat(tmp_path):
     assert "first met" in res.stdout or "not met" in res.stdout
     assert "the targets judge simulated water quality (basin watershed)" in res.stderr, res.stderr[-600:]
     assert "`hydro validate watershed`" in res.stderr
+
+
+def test_estimated_weather_is_said_when_the_run_goes_on_to_generated_weather(tmp_path):
+    """A run that goes on from the station record to generated weather (every plan-period run) dropped the
+    record's caveat: its days on Miyun's 2017-03..2020-12 ESTIMATE (absent precipitation read as 0 mm) had no
+    note and no weather_estimated attribute, as a run on the record has."""
+    import subprocess
+    import sys
+
+    import netCDF4
+
+    from hydro.weather_provenance import estimated_in_results
+
+    out = tmp_path / "straddle.nc"
+    res = subprocess.run([sys.executable, "-m", "hydro", "run", "miyun", "--synthetic-weather", "1",
+                          "--start", "2020-06-01", "--end", "2021-01-31", "-o", str(out), "-q"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "this run's weather is an estimate on 2020-06-01..2020-12-31" in res.stderr, res.stderr[-800:]
+    with netCDF4.Dataset(out) as ds:
+        attrs = {k: ds.getncattr(k) for k in ds.ncattrs()}
+    assert "2017-03-01..2020-12-31" in attrs["weather_estimated"] and attrs["weather_generated_from"] == "2021-01-01"
+    from datetime import date
+
+    said = estimated_in_results(attrs, date(2020, 6, 1), date(2021, 1, 31))
+    assert said.startswith("2020-06-01..2020-12-31")  # the record's days only: the generated ones are not estimates
+
+
+def test_gep_says_when_a_year_rests_on_estimated_weather(tmp_path):
+    """Water conservation (over 90 % of the GEP) follows the rain; `hydro gep` said nothing of a year whose weather
+    its station file marks ESTIMATE (the planner's 2020 GEP by county rested wholly on 2017-2020's estimate)."""
+    import csv
+    import subprocess
+    import sys
+
+    nc, out = tmp_path / "m.nc", tmp_path / "gep.csv"
+    run = subprocess.run([sys.executable, "-m", "hydro", "run", "miyun", "--start", "2016-06-01", "--end",
+                          "2016-12-31", "-o", str(nc), "-q"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    res = subprocess.run([sys.executable, "-m", "hydro", "gep", str(nc), "--by", "county", "-o", str(out)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "the run's weather is an estimate on 2016-06-01..2016-09-20" in res.stderr, res.stderr[-600:]
+    with open(out, encoding="utf-8") as f:
+        notes = [r["note"] for r in csv.DictReader(f) if r["year"] == "2016"]
+    assert notes and all("weather an ESTIMATE on 2016-06-01..2016-09-20" in n for n in notes)

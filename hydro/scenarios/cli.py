@@ -311,6 +311,7 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
         click.echo(f"note: {results}: every year the run covers ({', '.join(map(str, years))}) is partial, and "
                    "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
     generated_weather_note(results, res.attrs, "water conservation and purification", res.dates[0])
+    _estimated_weather_rows(results, res, rows)
     if price_year is not None:  # said where the table is read: its yuan are not each year's own
         click.echo(f"note: every year is valued at {price_year}'s prices (constant prices, --price-year)", err=True)
     if by == "county":
@@ -321,6 +322,25 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
 
         write_csv(rows, output, overwrite=overwrite, same=gep_provenance(results, prices, price_year))
         click.echo(f"written: {output}")
+
+
+def _estimated_weather_rows(path, res, rows: list[dict]) -> None:
+    """Say on stderr, and in the note of each row of such a year, which days of the run's weather its station file
+    marks ESTIMATE: water conservation and purification follow the rain (a planner's review, 2026-12-06: a 2020 GEP
+    by county rested wholly on 2017-2020's estimate, absent rain read as 0 mm, and said nothing)."""
+    from hydro.weather_provenance import estimated_by_year, estimated_in_results
+
+    whole = estimated_in_results(res.attrs, res.dates[0], res.dates[-1])
+    if not whole:
+        return
+    click.echo(f"note: {path}: the run's weather is an estimate on {whole} (its station file says so): the water "
+               "conservation and purification of those days rest on it", err=True)
+    by_year = estimated_by_year(res.attrs, res.dates[0], res.dates[-1])
+    for r in rows:
+        year = r.get("year")
+        said = by_year.get(year) if isinstance(year, int) else None
+        if said:
+            r["note"] = "; ".join(x for x in (r.get("note") or "", f"weather an ESTIMATE on {said}") if x)
 
 
 def _provenance(basin_file, scenario_file, weather_seed=None) -> dict[str, str]:
