@@ -12,6 +12,7 @@ from test_blocked import ROUND_OFF
 #: Global attributes that differ by design: the command, the worst closures over blocks
 #: (round-off), and the blocks themselves.
 OWN_ATTRS = {"history", "water_balance_closure", "groundwater_n_balance_closure", "washoff_n_balance_closure",
+             "land_inventory_closure",
              "time_blocks"}
 
 
