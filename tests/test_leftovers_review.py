@@ -251,6 +251,7 @@ def test_the_incentives_and_gep_csv_keep_every_yuan():
            "paid_per_kg_kept_out_yuan": 106_830_549.0 / 154_643.87654321,
            "paid_change_per_kg_kept_out_yuan": np.float64(2_897_549.0 / 154_643.87654321),
            "n_kept_out_in_storage_kg": float("nan"), "complete": True, "n_kept_out_on_land_kg": float("nan"),
+           "floor_yuan": 0.0,
            "in_force": True}
     buf = io.StringIO()
     write_incentives_csv([row], buf)

@@ -52,6 +52,22 @@ source = "test"
 '''
 
 
+# a quantity rule whose fixed baseline no simulated year reaches (as phase 2's 4e8 m3 on the Miyun model)
+HIGH_BASELINE = '''name = "watershed quantity"
+source = "test"
+period = [2001, 2002]
+payer = "down"
+payee = "up"
+direction = "one_way"
+
+[[quantity]]
+sections = ["border"]
+baseline_m3 = 1e15
+reward_per_m3_above_yuan = 0.4
+source = "test"
+'''
+
+
 @pytest.fixture(scope="module")
 def free_run(tmp_path_factory):
     from hydro.scenarios import run_scenarios
@@ -165,3 +181,66 @@ def test_gep_says_when_a_year_rests_on_estimated_weather(tmp_path):
     with open(out, encoding="utf-8") as f:
         notes = [r["note"] for r in csv.DictReader(f) if r["year"] == "2016"]
     assert notes and all("weather an ESTIMATE on 2016-06-01..2016-09-20" in n for n in notes)
+
+
+def test_scenarios_incentives_warn_when_the_quantity_baseline_is_out_of_reach(tmp_path, free_run):
+    """`hydro compensate --scenarios` must give the notes the plain evaluation gives on the same series:
+    phase 2's quantity rule ('the core') pays nothing in any year on the Miyun model because its fixed
+    4e8 m3 baseline is above every simulated year; plain `hydro compensate` says so
+    (hydro.compensation.notes.baseline_slips), `--scenarios` (scenario_notes) stayed silent and the
+    incentives table shows 0 change as if the measures could not earn anything."""
+    from hydro.compensation.notes import scenario_notes
+    from hydro.scenarios import write_scenarios
+
+    out = tmp_path / "scen.nc"
+    write_scenarios(free_run, out)
+    (tmp_path / "a.toml").write_text(HIGH_BASELINE, encoding="utf-8")
+    notes = scenario_notes(tmp_path / "a.toml", out)
+    assert any("is above every year's volume" in n for n in notes), notes
+
+
+FLOORED = '''name = "watershed floor"
+source = "test"
+period = [2001, 2002]
+payer = "down"
+payee = "up"
+direction = "one_way"
+
+[[quantity]]
+sections = ["border"]
+baseline_m3 = 1e12
+reward_per_m3_above_yuan = 0.0
+penalty_per_m3_below_yuan = 0.001
+min_yuan = -5e7
+source = "test: a deduction every year"
+
+[[tn_reduction]]
+section = "border"
+parameter = "tn"
+baseline_mg_per_l = 10.0
+reward_per_mg_per_l_yuan = 100
+source = "test"
+'''
+
+
+def test_incentive_rows_say_when_the_one_way_floor_swallowed_the_change(tmp_path, free_run):
+    """Phase 2 is one-way (assumed): a year whose deductions exceed its rewards nets 0.  On the plan
+    run, Hebei's manure measure earns +362,016 (2024) and +656,844 yuan (2025) in the quality rules
+    (the 'Quality part' table of `hydro compensate --scenarios`), yet the incentives table above it
+    shows 'vs baseline 0' for those years, with no column or legend line saying the floor took it.
+    The rows (JSON/CSV, what a planner cites) should carry the floor (e.g. `floor_yuan`, or a flag)."""
+    from hydro.scenarios import write_scenarios
+    from hydro.scenarios.incentives import incentives
+
+    out = tmp_path / "scen.nc"
+    write_scenarios(free_run, out)
+    (tmp_path / "a.toml").write_text(FLOORED, encoding="utf-8")
+    (tmp_path / "free.toml").write_text(NO_COST, encoding="utf-8")
+    rows = incentives(out, tmp_path / "a.toml", tmp_path / "free.toml")
+    payee = [r for r in rows if r["party"] == "up" and r.get("in_force", True)]
+    assert payee and all(r["received_yuan"] == 0 for r in payee)  # floored to 0 every year
+    assert all(r["floor_yuan"] > 0 for r in payee)  # what the floor put back, on the payee's rows
+    assert all(r["floor_yuan"] < 0 for r in rows if r["party"] == "down" and r.get("in_force", True))
+    from hydro.scenarios.incentives import format_incentives
+
+    assert "the one-way floor raised a year's net to 0 (floor_yuan)" in format_incentives(rows)

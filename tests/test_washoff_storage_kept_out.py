@@ -134,7 +134,7 @@ def test_the_incentives_give_it_year_by_year(late, tmp_path):
     agreement.write_text('name = "t"\nsource = "synthetic"\nperiod = [2015, 2016]\npayer = "Beijing"\n'
                          'payee = "Hebei"\n[[fixed]]\nyear = 2015\namount_yuan = 1000.0\n', encoding="utf-8")
     table = [r for r in incentives(nc, agreement) if r["scenario"] == "late"]
-    assert COLUMNS[-3:] == ("n_kept_out_on_land_kg", "in_force", "complete")  # complete stays last
+    assert COLUMNS[-4:] == ("n_kept_out_on_land_kg", "floor_yuan", "in_force", "complete")  # complete stays last
     by_year = {r["year"]: r["n_kept_out_on_land_kg"] for r in table}
     assert by_year[2015] == 0.0
     assert by_year[2016] == pytest.approx(_value(rows, "n_kept_out_on_land"), rel=1e-9)

@@ -162,7 +162,8 @@ def transfer_end_text(path, attrs=None) -> str:
 def scenario_notes(agreement, path) -> list[str]:
     """The notes of ``hydro compensate --scenarios`` on the scenarios file at ``path`` (every scenario
     on the same days): generated weather (its incentives of one draw), years of the agreement's period
-    it does not reach and a first year without the year before it (from its first scenario).
+    it does not reach, a first year without the year before it, a period past the agreement's term and a
+    quantity baseline out of the series' reach (from its first scenario).
     ``agreement``: an :class:`~hydro.compensation.Agreement` or its file."""
     from hydro.compensation.agreement import Agreement
     from hydro.errors import HydroError
@@ -176,7 +177,10 @@ def scenario_notes(agreement, path) -> list[str]:
     except HydroError:
         return [n for n in said if n]
     rules = agreement if isinstance(agreement, Agreement) else Agreement.from_toml(agreement)
-    return [n for n in (*said, years_outside(rules, series, path), year_before(rules, series, path)) if n]
+    # as the plain evaluation's (series_notes): a period moved past the agreement's term, a quantity baseline no
+    # simulated year reaches (a planner's review, 2026-12-06: --scenarios left both out)
+    return [n for n in (*said, years_outside(rules, series, path), year_before(rules, series, path), past_term(rules),
+                        *baseline_slips(rules, series)) if n]
 
 
 def price_year_text(path) -> str:

@@ -47,6 +47,10 @@ One row per scenario, year and party:
     the year minus the scenario's (:func:`hydro.scenarios.kept_out.land_storage_end`; both start
     alike); not part of ``n_kept_out_kg``; summed over the years it is the summary's
     ``n_kept_out_on_land``; empty for a file without the stores' daily values.
+``floor_yuan`` (added 2026-12-06, before ``in_force``)
+    what a one-way agreement's floor added to the party's net that year (the payee's > 0, the payer's < 0; 0
+    where it took nothing): there ``received_change_yuan`` hides the change the rules gave (a planner's review:
+    Hebei's manure plan earned 362,016 and 656,844 yuan in the quality rules that the floor absorbed);
 ``in_force`` (added 2026-12-05, before ``complete``)
     False for a year outside the agreement's ``period`` (as ``--set period=`` gives it): the
     agreement pays nothing then (``received_yuan`` 0), while the measures' cost still counts; the
@@ -75,7 +79,7 @@ from hydro.scenarios.kept_out import costs_of_days_run, counted_by_year, counted
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
-           "n_kept_out_in_storage_kg", "n_kept_out_on_land_kg", "in_force", "complete")
+           "n_kept_out_in_storage_kg", "n_kept_out_on_land_kg", "floor_yuan", "in_force", "complete")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -146,7 +150,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     if "baseline" not in names:
         raise HydroError(f"{path}: no 'baseline' scenario; incentives are counted against it")
     b0 = names.index("baseline")
-    received, payers, incomplete = _received(path, names, agreement, skip_unavailable)
+    received, payers, incomplete, floors = _received(path, names, agreement, skip_unavailable)
     parties = set(owner) | set(sfile.parties) | payers
     from hydro.dates import partial_years
 
@@ -167,6 +171,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "net_gain_yuan": got - base - c, "n_kept_out_kg": kept,
                              "n_kept_out_in_storage_kg": float(held[s, k] - held[b0, k]),
                              "n_kept_out_on_land_kg": float(land[b0, k] - land[s, k]),
+                             "floor_yuan": floors.get((sid, y, p), 0.0),
                              "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
                              "paid_change_per_kg_kept_out_yuan":
                                  ((base - got) / kept) if (min(got, base) < 0 and kept > 0) else float("nan"),
@@ -195,22 +200,31 @@ def _received(path: Path, names: list[str], agreement, skip_unavailable: bool):
         Every payer and payee named by the payments.
     incomplete : set of tuple
         ``(scenario, year, party)`` of which some amount was undetermined or incomplete.
+    floors : dict
+        ``(scenario, year, party) -> yuan`` a one-way agreement's floor added to the party's net (``floor``
+        lines: the payee's > 0, the payer's < 0).
     """
     from hydro.compensation import evaluate, totals
     from hydro.monitoring import read_series
 
     received: dict[tuple[str, int, str], float] = {}
+    floors: dict[tuple[str, int, str], float] = {}
     parties: set[str] = set()
     incomplete: set[tuple[str, int, str]] = set()
     for sid in names:
         series = read_series(path, scenario=sid)
-        for t in totals(evaluate(agreement, series, skip_unavailable=skip_unavailable)):
+        payments = evaluate(agreement, series, skip_unavailable=skip_unavailable)
+        for f in payments:
+            if f.component == "floor" and np.isfinite(f.amount_yuan) and f.amount_yuan:
+                floors[(sid, f.year, f.payee)] = floors.get((sid, f.year, f.payee), 0.0) + f.amount_yuan
+                floors[(sid, f.year, f.payer)] = floors.get((sid, f.year, f.payer), 0.0) - f.amount_yuan
+        for t in totals(payments):
             received[(sid, t["year"], t["payee"])] = received.get((sid, t["year"], t["payee"]), 0.0) + t["net_yuan"]
             received[(sid, t["year"], t["payer"])] = received.get((sid, t["year"], t["payer"]), 0.0) - t["net_yuan"]
             parties |= {t["payer"], t["payee"]}
             if not t["complete"]:
                 incomplete |= {(sid, t["year"], t["payer"]), (sid, t["year"], t["payee"])}
-    return received, parties, incomplete
+    return received, parties, incomplete, floors
 
 
 def write_incentives_csv(rows: list[dict], out, overwrite: bool = False, provenance: dict | None = None) -> None:
@@ -257,6 +271,11 @@ def format_incentives(rows: list[dict]) -> str:
     if not all(r.get("in_force", True) for r in rows):
         lines.append("not in force: a year outside the agreement's period; it pays nothing then, and the net gain is "
                      "minus the measures' cost")
+    floored = sum(1 for r in rows if r.get("floor_yuan"))
+    if floored:
+        lines.append(f"floor: on {floored} row(s) the one-way floor raised a year's net to 0 (floor_yuan): there "
+                     "'vs baseline' hides the change the rules gave (the quality part below, or `hydro compensate` "
+                     "on the scenario, shows it)")
     if not all(r.get("complete", True) for r in rows):
         lines.append("! an amount of the row (scenario or baseline) was undetermined and counts as 0 (e.g. a rule "
                      "against the year before the run); `hydro compensate` on the scenario lists it")
