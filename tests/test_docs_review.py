@@ -33,6 +33,7 @@ RUNNERS = {
     "docs/plots.md": (1, "test_the_plots_block_runs"),
     "docs/agreements.md": (2, "test_the_agreements_blocks_run"),
     "docs/extending.md": (1, "test_the_extending_block_runs"),
+    "docs/scenarios.md": (1, "test_the_required_cut_block_runs"),
 }
 
 
@@ -133,3 +134,12 @@ def test_the_extending_block_runs(capsys, monkeypatch):
     first = capsys.readouterr().out.strip().strip("[]").split()
     assert float(first[0]) == pytest.approx(160.0, rel=1e-12) and all(float(v) == 0.0 for v in first[1:])
     assert "tourism" not in source_names() and "tourism_treatment" not in KINDS
+
+
+def test_the_required_cut_block_runs(capsys):
+    """docs/scenarios.md's 'How much must be cut': three years, each with the share to cut (in the example the
+    lake's TN is above 1 mg/L every year, so each share is above 0)."""
+    exec(compile(_blocks("docs/scenarios.md")[0], "docs/scenarios.md", "exec", dont_inherit=True), {})
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["2001", "2002", "2003"]
+    assert all("cut " in line and "cut 0%" not in line for line in lines)

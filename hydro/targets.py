@@ -1,0 +1,142 @@
+"""How much of a reservoir's TN its sources must shed to meet a target: the inverse step of a scenario.
+
+A planner asks "what load must the Yongding shed for Guanting to reach Class III?"; scenarios answer the
+other way round (measures in, concentrations out), so the answer was bracketed by hand (a planner's review,
+2026-12-06).  The transport carries each source's N as a tracer of its own and is linear in them (first-order
+removal; docs/solver.md), so a reservoir's daily TN is Σ over sources of its by-source concentration
+(``reservoir_tn_source_concentration``), and cutting the selected sources' delivered loads by a share ``s`` on
+every day of the run gives ``C = (1 - s) C_selected + C_rest`` (to 3e-5 of the concentration on the example
+watershed against a run with its plant's TN halved: the species' splitting bounds, docs/solver.md, are not
+quite linear).  The annual mean of monthly means (and the
+highest monthly mean) are then linear in ``s`` too, and the share that meets a target follows in closed form,
+year by year, from one run: :func:`required_cut`.
+
+What it is not: a plan of measures (which source, where, at what cost: scenarios), nor a cut of inputs (a
+measure on fertiliser reaches the river through the groundwater store years later; here the *delivered* loads
+are cut, on every day from the run's start, so the stores' lag is already past).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+
+#: Tags that are no source a measure can cut: water brought in from outside, and the mass present at the start.
+NOT_CUT = ("transfer", "initial")
+
+
+def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None,
+                 statistic: str = "annual_mean") -> list[dict[str, Any]]:
+    """The share of the ``sources``' delivered TN a reservoir needs cut to meet ``max_mg_per_l``, per year.
+
+    Parameters
+    ----------
+    results : xarray.Dataset or hydro.results.Results
+        A watershed run's results with ``reservoir_tn_source_concentration`` (a run carrying TN by source).
+    reservoir : str
+        Reservoir id.
+    max_mg_per_l : float
+        The target, mg/L (GB 3838 Class III for lakes' TN: 1.0).
+    sources : list of str, optional
+        The sources cut together by the same share (default every source but :data:`NOT_CUT`).
+    statistic : {"annual_mean", "max_monthly_mean"}
+        What the target bounds: the mean of the year's monthly means, or its highest monthly mean.
+
+    Returns
+    -------
+    list of dict
+        One per calendar year the run covers whole: ``year``, ``value`` (mg/L, as run), ``from_sources``
+        and ``from_rest`` (mg/L, the parts of ``value``; for ``max_monthly_mean`` those of the highest month),
+        ``cut_share`` (0 where the target is met, 1 where even all of them would not do: then ``met`` is
+        False), ``met_with_cut`` and ``note``.
+
+    Raises
+    ------
+    HydroError
+        Results without the by-source concentration, an unknown reservoir or source, a target <= 0 or an
+        unknown statistic.
+    """
+    from hydro.dates import partial_years
+    from hydro.scenarios.summary import monthly_means
+
+    conc, dates, tags = _by_source(results, reservoir)
+    chosen = _chosen(sources, tags)
+    if not (isinstance(max_mg_per_l, (int, float)) and np.isfinite(max_mg_per_l) and max_mg_per_l > 0):
+        raise HydroError(f"required_cut: max_mg_per_l: expected a concentration > 0 mg/L, got {max_mg_per_l!r}")
+    if statistic not in ("annual_mean", "max_monthly_mean"):
+        raise HydroError(f"required_cut: statistic: expected 'annual_mean' or 'max_monthly_mean', got {statistic!r}")
+    mask = np.array([t in chosen for t in tags])
+    parts = np.stack([np.nansum(conc[:, mask], axis=1), np.nansum(conc[:, ~mask], axis=1)], axis=1)  # [day, 2]
+    month_year, monthly = monthly_means(dates, parts)
+    partial = partial_years(dates)
+    out = []
+    for year in sorted({int(y) for y in month_year} - set(partial)):
+        m = monthly[month_year == year]  # [month, 2]: the chosen sources' part and the rest's
+        if statistic == "annual_mean":
+            sel, rest = float(m[:, 0].mean()), float(m[:, 1].mean())
+            share = _share(sel, rest, max_mg_per_l)
+        else:
+            k = int(np.argmax(m.sum(axis=1)))
+            sel, rest = float(m[k, 0]), float(m[k, 1])
+            share = max(_share(float(a), float(b), max_mg_per_l) for a, b in m)  # every month must hold
+        met = rest <= max_mg_per_l if statistic == "annual_mean" else bool((m[:, 1] <= max_mg_per_l).all())
+        out.append({"year": year, "value": sel + rest, "from_sources": sel, "from_rest": rest,
+                    "cut_share": share, "met_with_cut": met,
+                    "note": "" if met else f"the rest ({', '.join(t for t in tags if t not in chosen) or 'none'}) "
+                                           f"alone is above {max_mg_per_l:g} mg/L: no cut of these sources meets it"})
+    return out
+
+
+def _share(sel: float, rest: float, target: float) -> float:
+    """The least share s in [0, 1] with (1 - s) sel + rest <= target (1 where none does)."""
+    if sel + rest <= target:
+        return 0.0
+    if rest >= target or sel <= 0:
+        return 1.0
+    return float(min(1.0, (sel + rest - target) / sel))
+
+
+def _by_source(results, reservoir: str):
+    """``(conc [day, tag] mg/L, dates, tags)`` of ``reservoir`` from a dataset or :class:`hydro.results.Results`."""
+    name = "reservoir_tn_source_concentration"
+    if hasattr(results, "data_vars"):  # an xarray Dataset (hydro.Model.run, open_results)
+        if name not in results.data_vars:
+            raise HydroError(f"required_cut: the results have no {name}: run with TN carried by source (the default "
+                             "of a watershed run; not --variables without it)")
+        ids = [str(r) for r in results["reservoir"].values]
+        tags = [str(t) for t in results["source"].values]
+        dates = [np.datetime64(t, "D").astype(object) for t in results["time"].values]
+        arr = np.asarray(results[name].values, dtype=float)
+    else:
+        if name not in results.data:
+            raise HydroError(f"required_cut: the results have no {name}: run with TN carried by source")
+        ids, tags, dates = [str(r) for r in results.coords["reservoir"]], list(results.coords["source"]), \
+            list(results.coords["time"])
+        arr = np.asarray(results.data[name], dtype=float)
+    if arr.ndim != 3:
+        raise HydroError(f"required_cut: {name} has dimensions {arr.ndim}, expected (time, reservoir, source): "
+                         "select one scenario or member first")
+    if reservoir not in ids:
+        raise HydroError(f"required_cut: no reservoir '{reservoir}'" + suggest(reservoir, ids)
+                         + f"; the results have {', '.join(ids)}")
+    return arr[:, ids.index(reservoir), :], dates, tags
+
+
+def _chosen(sources, tags: list[str]) -> set[str]:
+    """The source tags cut (default every tag but :data:`NOT_CUT`), each checked against ``tags``."""
+    if sources is None:
+        return {t for t in tags if t not in NOT_CUT}
+    chosen = [sources] if isinstance(sources, str) else list(sources)
+    for s in chosen:
+        if s not in tags:
+            raise HydroError(f"required_cut: no source '{s}'" + suggest(s, tags)
+                             + f"; the results have {', '.join(tags)}")
+        if s in NOT_CUT:
+            raise HydroError(f"required_cut: '{s}' is no source a measure can cut (water from outside, or the mass "
+                             "at the start)")
+    if not chosen:
+        raise HydroError("required_cut: sources: give at least one source")
+    return set(chosen)
