@@ -459,9 +459,13 @@ def _start_line(b, first, last, members, weather_seed, quiet: bool = False, from
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
                    + (f", {members} members" if members else "") + ")…", err=True)
     generated = weather_seed is not None or bool(members)
-    if from_state:  # no spin-up: the state saved by the run before
+    if from_state:  # no spin-up: the state saved by the run before (and the code that saved it, where not this)
+        from hydro.state_file import load_state
+        from hydro.state_fit import saved_by
+
+        by = saved_by(load_state(from_state)[1])
         click.echo(f"note: this run starts on {first} from the state in {from_state}, not spun up from "
-                   f"{b.settings.start}; values given with --set for {first} still win", err=True)
+                   f"{b.settings.start}; values given with --set for {first} still win" + by, err=True)
     else:
         note_late_start(b, first, generated=generated, end=last)
     note_estimated_weather(b, first, last, generated)

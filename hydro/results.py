@@ -215,6 +215,9 @@ class Results:
         """
         from hydro.outputspec import check_netcdf_name
 
+        if not isinstance(overwrite, bool):  # an OutputSpec given second went to overwrite: a daily file, silently
+            raise HydroError(f"Results.to_netcdf: overwrite: expected True or False, got {type(overwrite).__name__}; "
+                             "give the output's choices as spec=OutputSpec(...)")
         check_netcdf_name(path, "Results.to_netcdf", option="path")  # as hydro run -o: readers go by the suffix
         self.check_shapes()
         return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec, option="path")

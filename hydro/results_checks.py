@@ -86,8 +86,8 @@ def check_period_states(res: Results, cell_methods: dict[str, str], path) -> Non
         raise HydroError(f"{path}: written before 2026-12-06, its storages ({', '.join(averaged[:4])}"
                          f"{' ...' if len(averaged) > 4 else ''}) are each period's mean (cell_methods 'time: mean'), "
                          "where hydro reads a period's storage as its end state: aggregate the daily file again "
-                         "(hydro run --aggregate, or load_results(daily).to_netcdf(..., OutputSpec(aggregate=...))), "
-                         "or open this one with xarray.open_dataset, which keeps what it says")
+                         "(load_results(DAILY).to_netcdf(OUT, spec=OutputSpec(aggregate=\"monthly\")), or run "
+                         "again with --aggregate), or open this one with xarray.open_dataset, which keeps what it says")
 
 
 def _is_state(res: Results, name: str) -> bool:

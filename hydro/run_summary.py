@@ -145,7 +145,7 @@ class RunSummary:
         capped = {k: int(v) for k, v in id_values(self.attrs.get(CAPPED_ATTRIBUTE, "")).items()}
         if capped:  # a flood's peak flattened by the scheme (still conservative): say where
             lines.append(f"routing at its cap of {DEFAULT_MAX_SUBSTEPS} sub-steps a day (Courant number above 1: the "
-                         "peak attenuated by the scheme, docs/solver.md): "
+                         "peak attenuated by the scheme, docs/basin-file.md): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in capped.items()))
         spills = {k: v for k, v in self.spilled.items() if v[1]}
         if spills:  # a flood's headline: what went over the top (into the river below, in every budget)

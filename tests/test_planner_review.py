@@ -243,4 +243,4 @@ def test_incentive_rows_say_when_the_one_way_floor_swallowed_the_change(tmp_path
     assert all(r["floor_yuan"] < 0 for r in rows if r["party"] == "down" and r.get("in_force", True))
     from hydro.scenarios.incentives import format_incentives
 
-    assert "the one-way floor raised a year's net to 0 (floor_yuan)" in format_incentives(rows)
+    assert "the one-way floor brought a year's net back to 0 (floor_yuan" in format_incentives(rows)

@@ -299,7 +299,8 @@ def _land(results, scenario, names) -> str:
     return html.section("land", "Land nitrogen budget",
                         "Where the nitrogen put on the land goes: the gross inventory (fertiliser, manure, "
                         "fixation, deposition, excreta, sewage, effluent) split into crop uptake, what is leached "
-                        "to groundwater or stays in the soil, what is retained or treated, and what is emitted "
+                        "to groundwater, the surplus not leached (denitrified, volatilised or stored in the soil: "
+                        "the model does not tell them apart), what is retained or treated, and what is emitted "
                         "to the rivers; then the path to the rivers through the land stores.",
                         html.table(t, names, group_first=False))
 

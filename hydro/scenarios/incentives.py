@@ -273,7 +273,8 @@ def format_incentives(rows: list[dict]) -> str:
                      "minus the measures' cost")
     floored = sum(1 for r in rows if r.get("floor_yuan"))
     if floored:
-        lines.append(f"floor: on {floored} row(s) the one-way floor raised a year's net to 0 (floor_yuan): there "
+        lines.append(f"floor: on {floored} row(s) the one-way floor brought a year's net back to 0 (floor_yuan, the "
+                     "payee's > 0, the payer's < 0): there "
                      "'vs baseline' hides the change the rules gave (the quality part below, or `hydro compensate` "
                      "on the scenario, shows it)")
     if not all(r.get("complete", True) for r in rows):

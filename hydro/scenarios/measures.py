@@ -226,7 +226,7 @@ def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]
 def _timing_and_cost_notes(measures, start: int, last: int, cost_method: str) -> list[str]:
     """What a measure of a run of the years ``start``..``last`` does not do there: act at all (its first
     year after ``last``), reach its target (its full year after ``last``), count a cost (no unit cost
-    stated: the scenario's cost and cost per kg kept out take it as free), or count the capital of an
+    stated: the scenario's cost takes it as free, its cost per kg is not given), or count the capital of an
     effect the run has in full (its first year before ``start``: re-running an old plan on a later
     period, or [2004, 2006] typed for [2014, 2016]; review of 2026-12-05)."""
     notes = []
@@ -254,8 +254,8 @@ def _timing_and_cost_notes(measures, start: int, last: int, cost_method: str) ->
                          "still in use are bought again the year after, at the same capital per unit (no "
                          "change of price or technology)")
         if m.costs.capital_yuan_per_unit == 0 and m.costs.operating_yuan_per_unit_yr == 0:
-            notes.append(f"{m.id}: states no cost ([measures.costs] absent or zero): the scenario's cost and "
-                         "cost per kg kept out count it as free, which is no price of it")
+            notes.append(f"{m.id}: states no cost ([measures.costs] absent or zero): the scenario's cost counts it "
+                         "as free, which is no price of it, and its cost per kg kept out is not given (n/a)")
     return notes
 
 
