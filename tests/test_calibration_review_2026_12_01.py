@@ -193,7 +193,8 @@ def test_a_forked_worker_does_not_keep_the_folder_held(tmp_path):
 
 
 @pytest.mark.parametrize(("kind", "old", "new", "name", "says"), [
-    ("catchment", "lower = 20.0\nupper = 3000.0", "lower = 0.02\nupper = 3.0", "x1", r"below 1 mm: a store in metres"),
+    ("catchment", "lower = 20.0\nupper = 3000.0", "lower = 0.02\nupper = 3.0", "x1",
+     r"below 1 mm: a store in metres.*\(in its unit: lower = 20, upper = 3000\?\)"),
     ("catchment", "lower = 0.5\nupper = 5.0", "lower = 12.0\nupper = 70.0", "x4", r"above 20 d: hours\?"),
     ("basin", "lower = 150.0\nupper = 1500.0", "lower = 0.15\nupper = 1.5", "x1", r"below 1 mm: a store in metres"),
 ])

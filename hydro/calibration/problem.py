@@ -194,11 +194,15 @@ class Problem:
             except HydroError as exc:
                 # the model's range error on this very value, or its unit check of a GR4J key (a misspelled
                 # path is left to prepare's checks, which suggest the name)
-                if f"got {value!r}" in str(exc) or any(unit_slip(path.rsplit(".", 1)[-1], value) for path in p.paths):
+                keys = {path.rsplit(".", 1)[-1] for path in p.paths}
+                if f"got {value!r}" in str(exc) or any(unit_slip(k, value) for k in keys):
+                    scale = 1000.0 if keys & {"x1_mm", "x3_mm"} else 1 / 24 if "x4_days" in keys else None
+                    hint = ("" if scale is None or not any(unit_slip(k, value) for k in keys) else
+                            f" (in its unit: lower = {p.lower * scale:g}, upper = {p.upper * scale:g}?)")
                     raise HydroError(
                         f"{self.config.path}: [[parameters]] '{p.name}': the centre of its bounds "
                         f"[{p.lower:g}, {p.upper:g}], {value:g}, is outside what the model accepts ({exc}); "
-                        "give bounds inside the valid range") from None
+                        f"give bounds inside the valid range{hint}") from None
 
     def _check_bounds(self, model) -> None:
         """Each parameter at its lower and at its upper bound, the others at the centre: a bound
