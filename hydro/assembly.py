@@ -250,8 +250,10 @@ def add_transfer_tracer(res: Results, water_tracer, n_res: int) -> None:
 
 def watershed_provenance(ws, station, folder) -> dict[str, str]:
     """Weather and subbasin attributes of the results of a run of the basin in ``folder``: on its
-    station file, that file's (:func:`hydro.weather_provenance.weather_attributes`)."""
-    from hydro.weather_provenance import record_estimates, weather_attributes
+    station file, that file's (:func:`hydro.weather_provenance.weather_attributes`); on generated weather from
+    the day after the record's end (a run that starts on the record and goes on past it), the file's
+    estimated periods too (the run's days before are the record's)."""
+    from hydro.weather_provenance import record_estimates, record_follows, weather_attributes
 
     attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
              "weather_synthetic": str(station.synthetic).lower()}
@@ -263,7 +265,8 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
             attrs["weather_libraries"] = str(station.metadata["libraries"])
         if "weather_generated_from" in station.metadata:  # the days before: the station record's (hydro.spin_up)
             attrs["weather_generated_from"] = str(station.metadata["weather_generated_from"])
-            estimated = record_estimates(ws.weather.csv)  # those days keep the record's estimates
+            after_record = record_follows(ws.weather.csv, attrs["weather_generated_from"])  # a run from the record on
+            estimated = record_estimates(ws.weather.csv) if after_record else ""  # its record days keep their caveat
             if estimated:
                 attrs["weather_estimated"] = estimated
     subs = ws.subbasins

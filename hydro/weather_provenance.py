@@ -105,6 +105,16 @@ def record_estimates(csv: Path) -> str:
     return estimated_days(read_header(csv), date.min, date.max)
 
 
+def record_follows(csv: Path, generated_from: str) -> bool:
+    """Whether generated weather from ``generated_from`` (ISO) follows the station file ``csv``'s record on its
+    last day (a run that starts on the record and goes on past it), rather than replacing it (a run wholly on
+    generated weather, whose days take nothing of the record)."""
+    from hydro.weather import station_record
+
+    last = station_record(csv).dates[-1].astype("datetime64[D]").item()
+    return date.fromisoformat(str(generated_from)) == last + timedelta(days=1)
+
+
 def last_record_day(basin, start: date, end: date) -> date:
     """The last day of a run ``start..end`` on generated weather that takes the basin's station record (the day
     before :func:`hydro.spin_up.generated_from`; before ``start`` where none does)."""

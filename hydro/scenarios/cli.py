@@ -156,7 +156,8 @@ def _notes(run) -> None:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
     basin = run.results[0].attrs.get("basin") if run.results else None
-    if run.sfile.targets and basin:  # as hydro compensate says of its payments (compensation.notes.simulated_text)
+    sfile = getattr(run, "sfile", None)
+    if sfile is not None and sfile.targets and basin:  # as hydro compensate says of its payments (compensation.notes.simulated_text)
         click.echo(f"note: the targets judge simulated water quality (basin {basin}), not monitoring: the model "
                    f"misses the measured where `hydro validate {basin}` says, so 'met' and its probability are the "
                    "model's, to read beside those checks", err=True)
