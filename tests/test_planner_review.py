@@ -178,6 +178,7 @@ def test_gep_says_when_a_year_rests_on_estimated_weather(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert "the run's weather is an estimate on 2016-06-01..2016-09-20" in res.stderr, res.stderr[-600:]
+    assert "note: the weather of 2016 is in part an estimate" in res.stdout  # the table itself says it too
     with open(out, encoding="utf-8") as f:
         notes = [r["note"] for r in csv.DictReader(f) if r["year"] == "2016"]
     assert notes and all("weather an ESTIMATE on 2016-06-01..2016-09-20" in n for n in notes)
