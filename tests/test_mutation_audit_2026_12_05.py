@@ -171,7 +171,7 @@ def _incentives_with(monkeypatch, watershed_scenarios, received, incomplete=froz
     import hydro.scenarios.incentives as inc
 
     _, out, agreement = watershed_scenarios
-    monkeypatch.setattr(inc, "_received", lambda *a: (received, {"downstream", "upstream"}, set(incomplete)))
+    monkeypatch.setattr(inc, "_received", lambda *a: (received, {"downstream", "upstream"}, set(incomplete), {}))
     return {(r["scenario"], r["year"], r["party"]): r for r in inc.incentives(out, agreement)}
 
 
