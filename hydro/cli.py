@@ -29,6 +29,7 @@ _LAZY_COMMANDS = {
     "gep": "hydro.scenarios.cli:gep_command",
     "report": "hydro.report:report_command",
     "scenarios": "hydro.scenarios.cli:scenarios_command",
+    "target": "hydro.target_cli:target_command",
 }
 
 

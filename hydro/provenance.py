@@ -206,12 +206,19 @@ def gep_provenance(results: str | Path, prices: str | Path | None, price_year: i
     the long-horizon review, 2026-12-06, found a 2040 row read as a forecast), the prices file (path and
     SHA-256; empty: hydro's cited defaults, :class:`hydro.gep_prices.GepPrices`), ``--price-year`` (empty:
     each year at its own prices), hydro's version and revision (the reproducibility review's F5, 2026-12-05)."""
-    inp = {**file_record(results), **run_record(results)}
     given = file_record(prices) if prices else {"path": "", "sha256": ""}
+    return {**results_provenance(results), "prices": given["path"], "prices_sha256": given["sha256"],
+            "price_year": "" if price_year is None else str(price_year), **code_record()}
+
+
+def results_provenance(results: str | Path) -> dict[str, str]:
+    """The columns naming the results file a CSV's rows were computed from (``hydro gep``, ``hydro target``):
+    ``input`` (its absolute path), ``input_sha256``, ``input_config_sha256`` (its run's configuration hash) and
+    ``input_weather_seed`` (the seed of its generated weather; empty for a run on the station record)."""
+    inp = {**file_record(results), **run_record(results)}
     seed = inp.get("weather_seed", "") if inp.get("weather_synthetic") == "true" else ""  # generated weather's
     return {"input": inp["path"], "input_sha256": inp["sha256"], "input_config_sha256": inp.get("config_sha256", ""),
-            "input_weather_seed": seed, "prices": given["path"], "prices_sha256": given["sha256"],
-            "price_year": "" if price_year is None else str(price_year), **code_record()}
+            "input_weather_seed": seed}
 
 
 def scenarios_provenance(basin_file: str | Path, scenario_file: str | Path) -> dict[str, str]:

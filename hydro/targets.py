@@ -27,9 +27,16 @@ from hydro.errors import HydroError, suggest
 #: Tags that are no source a measure can cut: water brought in from outside, and the mass present at the start.
 NOT_CUT = ("transfer", "initial")
 
+#: How to get results that carry TN by source.
+_NO_SOURCES = ("a watershed run writes it, a weather ensemble (--members) or a run with --variables only when "
+               "asked: run again with --variables reservoir_tn_source_concentration, or without --variables")
+
+#: What a target bounds: the mean of a year's monthly means, or its highest monthly mean.
+STATISTICS = ("annual_mean", "max_monthly_mean")
+
 
 def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None,
-                 statistic: str = "annual_mean") -> list[dict[str, Any]]:
+                 statistic: str = "annual_mean", *, where: str = "required_cut") -> list[dict[str, Any]]:
     """The share of the ``sources``' delivered TN a reservoir needs cut to meet ``max_mg_per_l``, per year.
 
     Parameters
@@ -44,6 +51,8 @@ def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None
         The sources cut together by the same share (default every source but :data:`NOT_CUT`).
     statistic : {"annual_mean", "max_monthly_mean"}
         What the target bounds: the mean of the year's monthly means, or its highest monthly mean.
+    where : str
+        What an error message names first (``hydro target`` gives the results file).
 
     Returns
     -------
@@ -56,18 +65,18 @@ def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None
     Raises
     ------
     HydroError
-        Results without the by-source concentration, an unknown reservoir or source, a target <= 0 or an
-        unknown statistic.
+        Results without the by-source concentration or not daily, an unknown reservoir or source, a target <= 0
+        or an unknown statistic.
     """
     from hydro.dates import partial_years
     from hydro.scenarios.summary import monthly_means
 
-    conc, dates, tags = _by_source(results, reservoir)
-    chosen = _chosen(sources, tags)
+    conc, dates, tags = _by_source(results, reservoir, where)
+    chosen = _chosen(sources, tags, where)
     if not (isinstance(max_mg_per_l, (int, float)) and np.isfinite(max_mg_per_l) and max_mg_per_l > 0):
-        raise HydroError(f"required_cut: max_mg_per_l: expected a concentration > 0 mg/L, got {max_mg_per_l!r}")
-    if statistic not in ("annual_mean", "max_monthly_mean"):
-        raise HydroError(f"required_cut: statistic: expected 'annual_mean' or 'max_monthly_mean', got {statistic!r}")
+        raise HydroError(f"{where}: max_mg_per_l: expected a concentration > 0 mg/L, got {max_mg_per_l!r}")
+    if statistic not in STATISTICS:
+        raise HydroError(f"{where}: statistic: expected 'annual_mean' or 'max_monthly_mean', got {statistic!r}")
     mask = np.array([t in chosen for t in tags])
     parts = np.stack([np.nansum(conc[:, mask], axis=1), np.nansum(conc[:, ~mask], axis=1)], axis=1)  # [day, 2]
     month_year, monthly = monthly_means(dates, parts)
@@ -99,44 +108,47 @@ def _share(sel: float, rest: float, target: float) -> float:
     return float(min(1.0, (sel + rest - target) / sel))
 
 
-def _by_source(results, reservoir: str):
+def _by_source(results, reservoir: str, where: str):
     """``(conc [day, tag] mg/L, dates, tags)`` of ``reservoir`` from a dataset or :class:`hydro.results.Results`."""
     name = "reservoir_tn_source_concentration"
+    step = str(results.attrs.get("time_aggregation", "daily"))
+    if step != "daily":  # a month's mean over a year would be taken for the year's monthly means
+        raise HydroError(f"{where}: the results are {step} means (their time_aggregation); the cut is computed from "
+                         "daily results: run without --aggregate")
     if hasattr(results, "data_vars"):  # an xarray Dataset (hydro.Model.run, open_results)
         if name not in results.data_vars:
-            raise HydroError(f"required_cut: the results have no {name}: run with TN carried by source (the default "
-                             "of a watershed run; not --variables without it)")
+            raise HydroError(f"{where}: the results have no {name}: {_NO_SOURCES}")
         ids = [str(r) for r in results["reservoir"].values]
         tags = [str(t) for t in results["source"].values]
         dates = [np.datetime64(t, "D").astype(object) for t in results["time"].values]
         arr = np.asarray(results[name].values, dtype=float)
     else:
         if name not in results.data:
-            raise HydroError(f"required_cut: the results have no {name}: run with TN carried by source")
+            raise HydroError(f"{where}: the results have no {name}: {_NO_SOURCES}")
         ids, tags, dates = [str(r) for r in results.coords["reservoir"]], list(results.coords["source"]), \
             list(results.coords["time"])
         arr = np.asarray(results.data[name], dtype=float)
     if arr.ndim != 3:
-        raise HydroError(f"required_cut: {name} has dimensions {arr.ndim}, expected (time, reservoir, source): "
+        raise HydroError(f"{where}: {name} has dimensions {arr.ndim}, expected (time, reservoir, source): "
                          "select one scenario or member first")
     if reservoir not in ids:
-        raise HydroError(f"required_cut: no reservoir '{reservoir}'" + suggest(reservoir, ids)
+        raise HydroError(f"{where}: no reservoir '{reservoir}'" + suggest(reservoir, ids)
                          + f"; the results have {', '.join(ids)}")
     return arr[:, ids.index(reservoir), :], dates, tags
 
 
-def _chosen(sources, tags: list[str]) -> set[str]:
+def _chosen(sources, tags: list[str], where: str) -> set[str]:
     """The source tags cut (default every tag but :data:`NOT_CUT`), each checked against ``tags``."""
     if sources is None:
         return {t for t in tags if t not in NOT_CUT}
     chosen = [sources] if isinstance(sources, str) else list(sources)
     for s in chosen:
         if s not in tags:
-            raise HydroError(f"required_cut: no source '{s}'" + suggest(s, tags)
+            raise HydroError(f"{where}: no source '{s}'" + suggest(s, tags)
                              + f"; the results have {', '.join(tags)}")
         if s in NOT_CUT:
-            raise HydroError(f"required_cut: '{s}' is no source a measure can cut (water from outside, or the mass "
+            raise HydroError(f"{where}: '{s}' is no source a measure can cut (water from outside, or the mass "
                              "at the start)")
     if not chosen:
-        raise HydroError("required_cut: sources: give at least one source")
+        raise HydroError(f"{where}: sources: give at least one source")
     return set(chosen)

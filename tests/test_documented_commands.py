@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: The pages, in the order their commands run (later pages use files earlier ones wrote).
 PAGES = ("README.md", "docs/commands/run.md", "docs/commands/info.md", "docs/commands/validate.md",
-         "docs/commands/scenarios.md", "docs/commands/compensate.md", "docs/commands/gep.md",
+         "docs/commands/scenarios.md", "docs/commands/compensate.md", "docs/commands/gep.md", "docs/commands/target.md",
          "docs/commands/plot.md", "docs/commands/report.md", "docs/commands/calibrate.md")
 
 #: Repository folders the commands name by relative path.

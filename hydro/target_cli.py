@@ -1,0 +1,205 @@
+"""``hydro target``: the share of a reservoir's sources' TN to cut for a target, per year (:mod:`hydro.targets`).
+
+A planner's question ("what must the Yongding shed for Guanting to reach Class III?") from the command line: the
+rows of :func:`hydro.targets.required_cut` for one reservoir of a results file, for each scenario of a
+``hydro scenarios`` file and each member of an ensemble, as a table, a JSON list or a CSV (docs/commands/target.md).
+"""
+
+from __future__ import annotations
+
+import click
+
+from hydro.targets import STATISTICS
+
+#: What the CLI says of the cut (docs/scenarios.md, "How much must be cut"): the module's "What it is not".
+CUT_IS = ("the cut is of the loads the sources deliver to the rivers, by one share on every day of the run (a "
+          "measure on inputs reaches the rivers through the stores years later): not a plan of measures (hydro "
+          "scenarios prices those)")
+
+
+@click.command("target")
+@click.argument("results", metavar="RESULTS.nc", type=click.Path(dir_okay=False))
+@click.argument("reservoir")
+@click.option("--max", "max_mg_per_l", type=float, metavar="MG/L",
+              help="The target: TN, mg/L (instead of --class).")
+@click.option("--class", "water_class", metavar="CLASS",
+              help="The target as a GB 3838-2002 class of TN in lakes and reservoirs: I 0.2, II 0.5, III 1.0, "
+                   "IV 1.5, V 2.0 mg/L (default: III, unless --max).")
+@click.option("--sources", multiple=True, metavar="NAME[,NAME]",
+              help="The sources cut together, by one share (default: every source but transfer and initial).")
+@click.option("--statistic", type=click.Choice(STATISTICS), default="annual_mean", show_default=True,
+              help="What the target bounds: the year's mean of monthly means, or its highest monthly mean.")
+@click.option("--scenario", "scenarios", multiple=True, metavar="S",
+              help="Of a hydro scenarios file: this scenario (repeatable; default: every one).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as a JSON list.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), metavar="OUT.csv",
+              help="Also write the rows as CSV (with the results file's path and SHA-256).")
+@click.option("--overwrite", is_flag=True, help="Replace the --csv file if it exists.")
+def target_command(results, reservoir, max_mg_per_l, water_class, sources, statistic, scenarios, as_json, csv_out,
+                   overwrite):
+    """How much of a reservoir's sources' TN must be cut to meet a TN target, per year.
+
+    Reads a watershed run's TN by source (reservoir_tn_source_concentration), which is linear in each source's
+    load: one run gives, for every whole year, the share of the chosen sources' delivered loads that brings the
+    year's mean of monthly means (or its highest monthly mean) down to the target.
+    """
+    import json
+
+    from hydro.clitools import files_read, refuse_empty_output
+    from hydro.outputs import check_output
+
+    refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the rows only")
+    target, label = _target(max_mg_per_l, water_class)
+    if csv_out:
+        from hydro.output_names import check_csv_name
+
+        check_output(csv_out, overwrite, option="--csv", inputs=files_read(results))
+        check_csv_name(csv_out, "hydro target", "the rows as CSV", "--csv")
+    ds = _open(results)
+    chosen = [s.strip() for given in sources for s in given.split(",") if s.strip()] or None
+    rows = _rows(ds, results, reservoir, target, chosen, statistic, list(scenarios))
+    if csv_out:
+        _write_csv(rows, csv_out, overwrite, results)
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+    else:
+        cut = _cut_sources(ds, chosen)
+        click.echo(f"{results}: reservoir {reservoir}, TN {statistic.replace('_', ' ')} of monthly means"
+                   if statistic == "annual_mean" else f"{results}: reservoir {reservoir}, TN highest monthly mean")
+        click.echo(f"target: {target:g} mg/L{label}; cut together: {', '.join(cut)}")
+        click.echo(format_rows(rows))
+        if csv_out:
+            click.echo(f"written: {csv_out}")
+    _notes(ds, results, rows)
+
+
+def _target(max_mg_per_l, water_class) -> tuple[float, str]:
+    """The target in mg/L and what it is (`` (GB 3838-2002 Class III ...)`` for a class; '' for --max)."""
+    from hydro.standards import class_limits, class_name, parse_class
+
+    if max_mg_per_l is not None and water_class is not None:
+        raise click.UsageError("give the target as --max or as --class, not both")
+    if max_mg_per_l is not None:
+        if not max_mg_per_l > 0 or max_mg_per_l == float("inf"):
+            raise click.BadParameter(f"expected a concentration > 0 mg/L, got {max_mg_per_l:g}", param_hint="--max")
+        return float(max_mg_per_l), ""
+    try:
+        given = "III" if water_class is None else water_class
+        cls = parse_class(int(given) if given.strip().isdigit() else given)
+    except Exception as exc:  # HydroError: the class is no I..V
+        raise click.BadParameter(str(exc), param_hint="--class") from None
+    return class_limits("tn", "lake")[cls - 1], f" (GB 3838-2002 Class {class_name(cls)}, lakes and reservoirs)"
+
+
+def _open(path):
+    """The results file as an xarray Dataset, a file hydro did not write refused with its name."""
+    from hydro.results import open_results
+
+    return open_results(path)
+
+
+def _rows(ds, path, reservoir, target, chosen, statistic, scenarios) -> list[dict]:
+    """:func:`hydro.targets.required_cut`'s rows for each scenario and member ``ds`` holds (those keys first)."""
+    from hydro.errors import HydroError
+    from hydro.plotting._data import coord_index
+    from hydro.targets import required_cut
+
+    has = "scenario" in ds.dims
+    if scenarios and not has:
+        raise click.UsageError(f"--scenario: {path} has no scenarios (a hydro scenarios file has)")
+    names: list[str | None] = [str(s) for s in ds["scenario"].values] if has else [None]
+    if scenarios:
+        from types import SimpleNamespace
+
+        known = SimpleNamespace(coords={"scenario": names})  # coord_index's error names the scenarios there are
+        try:
+            names = [names[coord_index(known, "scenario", s)] for s in dict.fromkeys(scenarios)]
+        except HydroError as exc:
+            raise click.BadParameter(str(exc), param_hint="--scenario") from None
+    out = []
+    for name in names:
+        one = ds.sel(scenario=name) if name is not None else ds
+        members = [v.item() for v in one["member"].values] if "member" in one.dims else [None]
+        for m in members:
+            run = one.sel(member=m) if m is not None else one
+            keys = ({"scenario": name} if name is not None else {}) | ({"member": m} if m is not None else {})
+            for r in required_cut(run, reservoir, target, chosen, statistic, where=str(path)):
+                out.append({**keys, "reservoir": reservoir, "max_mg_per_l": target, "statistic": statistic, **r})
+    return out
+
+
+def _cut_sources(ds, chosen) -> list[str]:
+    """The sources cut, as the rows were computed (``chosen``, or every one but those no measure cuts)."""
+    from hydro.targets import NOT_CUT
+
+    return list(chosen) if chosen else [str(t) for t in ds["source"].values if str(t) not in NOT_CUT]
+
+
+def format_rows(rows: list[dict]) -> str:
+    """The rows as a table: per scenario and year the modelled TN, its parts and the cut needed (over an
+    ensemble's members: the median and the range of the cut)."""
+    import numpy as np
+
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r.get("scenario"), r["year"]), []).append(r)
+    scen = any(k[0] is not None for k in groups)
+    ens = any("member" in r for r in rows)
+    head = (f"{'scenario':20s} " if scen else "") + f"{'year':>4s} {'TN mg/L':>8s} {'from cut':>9s} {'from rest':>9s}"
+    lines = [head + (f" {'cut needed (median, range of members)':>38s}" if ens else f" {'cut needed':>10s}")]
+    for (name, year), rs in groups.items():
+        share = np.array([r["cut_share"] for r in rs])
+        value, sel, rest = (float(np.median([r[k] for r in rs])) for k in ("value", "from_sources", "from_rest"))
+        text = _percent(float(np.median(share))) + (f" ({_percent(share.min())}-{_percent(share.max())}, "
+                                                     f"{len(rs)} members)" if ens else "")
+        if not all(r["met_with_cut"] for r in rs):
+            text += " not met"
+        lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {value:8.3f} {sel:9.3f} {rest:9.3f} "
+                     + f"{text:>{38 if ens else 10}s}")
+    return "\n".join(lines)
+
+
+def _percent(share: float) -> str:
+    return "0 %" if share == 0 else f"{100 * share:.1f} %"
+
+
+def _write_csv(rows: list[dict], out, overwrite: bool, results) -> None:
+    """The rows as CSV, atomically (every row's keys, then what they were computed from: the results file and
+    hydro's version)."""
+    from hydro.csv_cells import SpreadsheetWriter
+    from hydro.outputs import atomic_open
+    from hydro.provenance import code_record, results_provenance
+
+    same = {**results_provenance(results), **code_record()}
+    columns = list(dict.fromkeys(k for r in rows for k in r)) or ["year"]
+    with atomic_open(out, overwrite, option="--csv") as fh:
+        w = SpreadsheetWriter(fh)
+        w.writerow([*columns, *same])
+        for r in rows:
+            w.writerow([_cell(r.get(c, "")) for c in columns] + list(same.values()))
+
+
+def _cell(v):
+    return repr(v) if isinstance(v, float) else str(v).lower() if isinstance(v, bool) else v
+
+
+def _notes(ds, path, rows) -> None:
+    """On stderr: what the cut is, the years left out (the run covers them in part), and the weather's caveats."""
+    import numpy as np
+
+    from hydro.dates import partial_years
+    from hydro.scenarios.cli import generated_weather_note
+    from hydro.weather_provenance import estimated_in_results
+
+    click.echo(f"note: {CUT_IS}", err=True)
+    dates = [np.datetime64(t, "D").astype(object) for t in ds["time"].values]
+    part = partial_years(dates)
+    if part:
+        click.echo("note: years the run covers only in part are left out: "
+                   + ", ".join(f"{y} ({p})" for y, p in sorted(part.items())), err=True)
+    if not rows:
+        click.echo(f"note: {path} covers no whole calendar year: no rows", err=True)
+    generated_weather_note(path, dict(ds.attrs), "cuts", dates[0])
+    whole = estimated_in_results(dict(ds.attrs), dates[0], dates[-1])
+    if whole:
+        click.echo(f"note: {path}: the run's weather is an estimate on {whole} (its station file says so)", err=True)
