@@ -211,7 +211,7 @@ def test_validate_unknown_case():
 
 def test_help_texts_explain_commands():
     text = invoke("--help").output
-    commands = ("run", "info", "validate", "plot", "compensate", "report", "scenarios", "gep", "calibrate")
+    commands = ("run", "info", "validate", "plot", "compensate", "report", "scenarios", "gep", "target", "calibrate")
     for command in commands:
         assert command in text
         help_text = invoke(command, "--help")
