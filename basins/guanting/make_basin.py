@@ -660,8 +660,6 @@ def main(path: Path | None = None) -> None:
                 w(f"uptake_kg_per_ha_yr = {UPTAKE}   # ESTIMATE (§12)")
             if cls in ("forest", "grassland"):
                 w(f"uptake_kg_per_ha_yr = {NATURAL_UPTAKE}   # ESTIMATE: vegetation retains deposition (§12)")
-            if cls == "water":
-                w("deposition_kg_per_ha_yr = 0.0   # ESTIMATE: none on the class beyond the water surface (§12)")
         w("[subbasins.sources.groundwater]")
         w(f"leaching_fraction = {LEACHING}   # ESTIMATE (§12)")
         w(f"residence_years = {RESIDENCE_YR}   # ESTIMATE (§12)")
