@@ -68,3 +68,11 @@ def test_stacked_group_keeps_each_surface_fraction():
         for k in names:
             np.testing.assert_allclose(together[k][:, s], alone[k], rtol=1e-14)
     np.testing.assert_allclose(together["surplus_kg_per_ha_yr"][0], [250.0, 125.0, 200.0], rtol=1e-14)
+
+
+def test_a_surface_share_without_a_store_names_every_setting_it_needs_at_once():
+    # the text review of 2026-12-06: refused one missing setting at a time (washoff_per_mm, then delivery_timing)
+    text = SUB.format(id="a", dt="constant", sf=0.5).replace("washoff_per_mm = 0.2\n", "")
+    with pytest.raises(HydroError) as err:
+        SourceParameters.from_table(Table(tomllib.loads(text), "basin.toml"))
+    assert "washoff_per_mm" in str(err.value) and 'delivery_timing = "washoff"' in str(err.value)

@@ -123,8 +123,10 @@ class SourceTiming:
             raise self.origin.error("surface_fraction", f"expected a number in [0, 1], got {f!r}")
         object.__setattr__(self, "surface_fraction", float(f))
         if self.surface_fraction > 0 and self.washoff_per_mm is None:
-            raise self.origin.error("surface_fraction", "surface N needs a wash-off store: "
-                                    "add washoff_per_mm (1/mm) to this table")
+            raise self.origin.error("surface_fraction", "surface N needs a wash-off store: add washoff_per_mm "
+                                    "(1/mm) to this table, and delivery_timing = \"washoff\" to the subbasin's "
+                                    "[subbasins.sources] if it is not there (only that runs the store); or set "
+                                    "surface_fraction = 0")
         lam = self.washoff_loss_per_day
         if not _number(lam) or not np.isfinite(lam) or lam < 0:
             raise self.origin.error("washoff_loss_per_day", f"expected a number >= 0 (1/d; 0.693/h for a half-life of h days), got {lam!r}")  # noqa: E501
