@@ -26,7 +26,7 @@ from hydro.clitools import MEMBERS, shipped_or_given
 #: ``hydro run`` does not pay for importing calibration, scenarios or reports).
 _LAZY_COMMANDS = {
     "calibrate": "hydro.calibration.cli:calibrate_command",
-    "gep": "hydro.scenarios.cli:gep_command",
+    "gep": "hydro.gep_cli:gep_command",
     "report": "hydro.report:report_command",
     "scenarios": "hydro.scenarios.cli:scenarios_command",
     "target": "hydro.target_cli:target_command",

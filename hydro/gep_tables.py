@@ -129,7 +129,7 @@ def format_table(rows: list[dict]) -> str:
         lines.append("N purified t: total nitrogen removed, for reference, valued at 0: the purification yuan "
                      "count NH3-N (with TP and CODMn) by pollution equivalents, nitrogen not counted twice")
     estimated = sorted({str(r["year"]) for r in rows if "weather an ESTIMATE on" in (r["note"] or "")})
-    if estimated:  # the rows' notes say which days (hydro.scenarios.cli._estimated_weather_rows)
+    if estimated:  # the rows' notes say which days (hydro.gep_cli._estimated_weather_rows)
         lines.append(f"note: the weather of {', '.join(estimated)} is in part an estimate (its station file says so; "
                      "the rows' notes give the days): water conservation follows the rain")
     across = sorted({r["county"] for r in rows if ACROSS_BORDER in (r["note"] or "")})

@@ -200,14 +200,16 @@ def params_attributes(params: str | Path, assignments: list[str] | tuple[str, ..
     return out
 
 
-def gep_provenance(results: str | Path, prices: str | Path | None, price_year: int | None) -> dict[str, str]:
+def gep_provenance(results: str | Path | list, prices: str | Path | None, price_year: int | None) -> dict[str, str]:
     """The columns a ``hydro gep`` CSV adds after its own, the same on every row: the results file (path,
     SHA-256, its run's ``config_sha256``, the seed of its generated weather: empty for a run on the record;
     the long-horizon review, 2026-12-06, found a 2040 row read as a forecast), the prices file (path and
     SHA-256; empty: hydro's cited defaults, :class:`hydro.gep_prices.GepPrices`), ``--price-year`` (empty:
     each year at its own prices), hydro's version and revision (the reproducibility review's F5, 2026-12-05)."""
     given = file_record(prices) if prices else {"path": "", "sha256": ""}
-    return {**results_provenance(results), "prices": given["path"], "prices_sha256": given["sha256"],
+    each = [results_provenance(r) for r in (results if isinstance(results, list) else [results])]
+    inputs = {k: "; ".join(e[k] for e in each) for k in each[0]}  # several basins' files: each, in order
+    return {**inputs, "prices": given["path"], "prices_sha256": given["sha256"],
             "price_year": "" if price_year is None else str(price_year), **code_record()}
 
 
