@@ -44,9 +44,11 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
     year's mean of monthly means (or its highest monthly mean) down to the target.
     """
     import json
+    import math
 
     from hydro.clitools import files_read, refuse_empty_output
     from hydro.outputs import check_output
+    from hydro.results import open_results
 
     refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the rows only")
     target, label = _target(max_mg_per_l, water_class)
@@ -55,17 +57,18 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
 
         check_output(csv_out, overwrite, option="--csv", inputs=files_read(results))
         check_csv_name(csv_out, "hydro target", "the rows as CSV", "--csv")
-    ds = _open(results)
+    ds = open_results(results)  # a file hydro did not write is refused with its name
     chosen = [s.strip() for given in sources for s in given.split(",") if s.strip()] or None
     rows = _rows(ds, results, reservoir, target, chosen, statistic, list(scenarios))
     if csv_out:
         _write_csv(rows, csv_out, overwrite, results)
     if as_json:
-        click.echo(json.dumps(rows, indent=1))
+        click.echo(json.dumps([{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}
+                               for r in rows], indent=1))  # a dried lake's NaN: null, as JSON has no NaN
     else:
         cut = _cut_sources(ds, chosen)
-        click.echo(f"{results}: reservoir {reservoir}, TN {statistic.replace('_', ' ')} of monthly means"
-                   if statistic == "annual_mean" else f"{results}: reservoir {reservoir}, TN highest monthly mean")
+        what = "annual mean of monthly means" if statistic == "annual_mean" else "highest monthly mean"
+        click.echo(f"{results}: reservoir {reservoir}, TN {what}")
         click.echo(f"target: {target:g} mg/L{label}; cut together: {', '.join(cut)}")
         click.echo(format_rows(rows))
         if csv_out:
@@ -75,6 +78,7 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
 
 def _target(max_mg_per_l, water_class) -> tuple[float, str]:
     """The target in mg/L and what it is (`` (GB 3838-2002 Class III ...)`` for a class; '' for --max)."""
+    from hydro.errors import HydroError
     from hydro.standards import class_limits, class_name, parse_class
 
     if max_mg_per_l is not None and water_class is not None:
@@ -86,16 +90,9 @@ def _target(max_mg_per_l, water_class) -> tuple[float, str]:
     try:
         given = "III" if water_class is None else water_class
         cls = parse_class(int(given) if given.strip().isdigit() else given)
-    except Exception as exc:  # HydroError: the class is no I..V
+    except HydroError as exc:  # the class is no I..V
         raise click.BadParameter(str(exc), param_hint="--class") from None
     return class_limits("tn", "lake")[cls - 1], f" (GB 3838-2002 Class {class_name(cls)}, lakes and reservoirs)"
-
-
-def _open(path):
-    """The results file as an xarray Dataset, a file hydro did not write refused with its name."""
-    from hydro.results import open_results
-
-    return open_results(path)
 
 
 def _rows(ds, path, reservoir, target, chosen, statistic, scenarios) -> list[dict]:
