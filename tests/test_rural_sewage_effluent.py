@@ -85,11 +85,13 @@ def test_a_benefit_resting_on_the_effluents_delivery_is_said(tmp_path):
     assert not any(n.startswith("sewers:") for n in notes), notes
 
 
-def test_connecting_that_keeps_no_n_out_is_said(tmp_path):
+def test_connecting_that_adds_n_is_said(tmp_path):
     basin = watershed_with(tmp_path, "effluent_delivery_fraction = 1.0")
-    # (1 - 0.6) x 1.0 = 0.4 of a connected person's N reaches the river, against 0.3 scattered: more N
+    # (1 - 0.6) x 1.0 = 0.4 of a connected person's N reaches the river, against 0.3 scattered: more N,
+    # which the note says (it said "keeps no N out" until the review of 2026-12-06)
     notes = compile_notes(tmp_path, basin, sewers())
-    assert any(n.startswith("sewers: connecting people keeps no N out in w1") for n in notes), notes
+    assert any(n.startswith("sewers: connecting people adds N in w1") for n in notes), notes
+    assert not any("keeps no N out" in n for n in notes), notes
     notes = compile_notes(tmp_path, basin, sewers("treatment_removal = 0.9"))  # 0.1 < 0.3: kept out
     assert not any(n.startswith("sewers:") for n in notes), notes
 

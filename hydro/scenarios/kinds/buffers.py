@@ -23,13 +23,18 @@ class RiparianBuffer(MeasureKind):
         out = {}
         state, num, area = comp.state, m.numbers, comp.info.area_km2
         factor = 1.0 - num["removal_efficiency"] * num["treated_share"] * f
+        acts = num["removal_efficiency"] * num["treated_share"] > 0
+        if not acts and (f > 0).any():  # (a measure that starts after the run changes nothing yet)
+            comp.notes.append(f"{m.id}: removal_efficiency {num['removal_efficiency']:g} x treated_share "
+                              f"{num['treated_share']:g} is 0: no runoff N removed; nothing built "
+                              "(no effect, no cost)")
         for i, lu, classes in comp.land_use_classes(m, subs, None):
             for c in classes:
                 emc = state.get(i, ("land_use", c, "emc_mg_per_l"), lu[c].get("emc_mg_per_l"))
                 state.set(i, ("land_use", c, "emc_mg_per_l"), emc * factor)
                 comp.buffer_factor[(i, c)] = comp.buffer_factor.get((i, c), 1.0) * factor
             if classes:
-                out[i] = num["area_ha_per_km2"] * area[i] * f
+                out[i] = num["area_ha_per_km2"] * area[i] * f * acts
         return out
 
 

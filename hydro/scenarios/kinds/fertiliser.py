@@ -19,6 +19,11 @@ class FertiliserReduction(MeasureKind):
     def apply(self, m, f, subs, comp):
         out = {}
         state, num, area = comp.state, m.numbers, comp.info.area_km2
+        acts = num["reduction"] > 0 or num.get("emc_reduction", 0.0) > 0
+        if not acts and (f > 0).any():  # (a measure that starts after the run changes nothing yet)
+            emc = f"emc_reduction {num['emc_reduction']:g}" if "emc_reduction" in num else "no emc_reduction"
+            comp.notes.append(f"{m.id}: reduction {num['reduction']:g} and {emc} change no fertiliser rate or "
+                              "EMC; no programme there (no effect, no cost)")
         for i, lu, classes in comp.land_use_classes(m, subs, ("cropland",)):
             for c in classes:
                 fe = state.get(i, ("land_use", c, "fertiliser_kg_per_ha_yr"),
@@ -28,7 +33,7 @@ class FertiliserReduction(MeasureKind):
                     emc = state.get(i, ("land_use", c, "emc_mg_per_l"), lu[c].get("emc_mg_per_l"))
                     state.set(i, ("land_use", c, "emc_mg_per_l"), emc * (1.0 - num["emc_reduction"] * f))
             if classes:
-                out[i] = self._hectares(comp, i, lu, classes, area[i] * 100.0 * f)
+                out[i] = self._hectares(comp, i, lu, classes, area[i] * 100.0 * f) if acts else 0.0
         return out
 
     @staticmethod

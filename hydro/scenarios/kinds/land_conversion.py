@@ -39,6 +39,7 @@ class Afforestation(MeasureKind):
         if src not in present:
             raise comp.unknown(m, "from_class", "land-use class", src, present)
         short = {}  # subbasin: the least share of its area left in from_class, where less than asked
+        dirtier = {}  # subbasin: (from EMC, to EMC) where to_class's EMC is the higher, mg/L
         for i in subs:
             lu = info.sources(i).get("land_use", {})
             if src not in lu:
@@ -63,6 +64,9 @@ class Afforestation(MeasureKind):
                 state.new_classes[(i, dst)] = num["to_emc_mg_per_l"]
                 t0 = np.zeros(len(f))
             state.set(i, ("land_use", dst, "share"), t0 + d)
+            emcs = _dirtier(state, i, lu, src, dst, d)
+            if emcs is not None:
+                dirtier[info.ids[i]] = emcs
             out[i] = d * info.area_km2[i] * 100.0
         if short:
             where = ", ".join(f"{k} ({v:.3g})" for k, v in sorted(short.items()))
@@ -71,7 +75,26 @@ class Afforestation(MeasureKind):
                 f"{src} there in {len(short)} subbasin(s): {where} (the least {src} share of the area, in a year "
                 f"the measure acts); all of it converted there, which the cost and N count (give a smaller "
                 "converted_share, or fraction_of_class: a share of the class)")
+        if dirtier:
+            where = ", ".join(f"{k} ({a:g} -> {b:g} mg/L)" for k, (a, b) in sorted(dirtier.items()))
+            comp.notes.append(
+                f"{m.id}: converting {src} to {dst} adds N in {len(dirtier)} subbasin(s): {where} (the EMC of "
+                f"{src} -> that of {dst}, in the first year the measure converts land there): the converted land's "
+                "runoff carries more N than before, yet its cost counts (give a to_class, or a to_emc_mg_per_l, "
+                f"below {src}'s EMC)")
         return out
+
+
+def _dirtier(state, i: int, lu: dict, src: str, dst: str, d: np.ndarray) -> tuple[float, float] | None:
+    """(from_class's EMC, to_class's EMC) in the first year ``d > 0`` converts land of subbasin ``i`` into a
+    class with a higher EMC (an existing class, or one a measure added), or None where none does."""
+    e_src = state.get(i, ("land_use", src, "emc_mg_per_l"), lu[src].get("emc_mg_per_l"))
+    if dst in lu:
+        e_dst = state.get(i, ("land_use", dst, "emc_mg_per_l"), lu[dst].get("emc_mg_per_l"))
+    else:
+        e_dst = np.full(len(d), float(state.new_classes[(i, dst)]))
+    worse = np.flatnonzero((d > 0) & (e_dst > e_src))
+    return None if not worse.size else (float(e_src[worse[0]]), float(e_dst[worse[0]]))
 
 
 class ProtectionZone(Afforestation):

@@ -30,7 +30,7 @@ class SewageConnection(MeasureKind):
     def apply(self, m, f, subs, comp):
         out = {}
         state, num = comp.state, m.numbers
-        idle, resting = [], []
+        idle, adding, resting = [], [], []
         for i, rd, pop in _households(m, subs, comp):
             c0 = state.get(i, ("rural_domestic", "connected_share"), rd.get("connected_share"), 0.0)
             c1 = ramp_up(c0, num["connected_share"], f)
@@ -49,21 +49,31 @@ class SewageConnection(MeasureKind):
                 d = state.get(i, ("rural_domestic", "delivery_fraction"), rd.get("delivery_fraction"))
                 given = rd.get("effluent_delivery_fraction")
                 e = d if given is None else state.get(i, ("rural_domestic", "effluent_delivery_fraction"), given)
-                if np.all(((1.0 - r) * e >= d)[new]):
+                if np.any(((1.0 - r) * e > d)[new]):
+                    adding.append(comp.info.ids[i])
+                elif np.all(((1.0 - r) * e >= d)[new]):
                     idle.append(comp.info.ids[i])
                 elif given is None and np.any((r < 1.0 - d)[new]):
                     resting.append(comp.info.ids[i])
             out[i] = pop * (c1 - c0)
-        _effect_notes(m, comp, idle, resting)
+        _effect_notes(m, comp, idle, adding, resting)
         return out
 
 
-def _effect_notes(m, comp: Compilation, idle: list[str], resting: list[str]) -> None:
-    """Say where connecting people keeps no N out, and where what it keeps out rests on the effluent's delivery."""
+def _effect_notes(m, comp: Compilation, idle: list[str], adding: list[str], resting: list[str]) -> None:
+    """Say where connecting people keeps no N out, where it adds N, and where what it keeps out rests on the
+    effluent's delivery."""
+    if adding:
+        comp.notes.append(
+            f"{m.id}: connecting people adds N in {', '.join(adding)}: their treated effluent's N reaches the rivers "
+            "at (1 - treatment_removal) x effluent_delivery_fraction, more than the scattered sewage's "
+            "delivery_fraction in a year the measure connects people, so the more are connected, the more N "
+            "reaches the rivers there (treatment_removal not given: the basin's, 0 when it has none); its cost "
+            "still counts (give a treatment_removal above 1 - delivery_fraction / effluent_delivery_fraction)")
     if idle:
         comp.notes.append(
             f"{m.id}: connecting people keeps no N out in {', '.join(idle)}: their treated effluent's N reaches the "
-            "rivers at (1 - treatment_removal) x effluent delivery, no less than the scattered sewage's "
+            "rivers at (1 - treatment_removal) x effluent delivery, as much as the scattered sewage's "
             "delivery_fraction (treatment_removal not given: the basin's, 0 when it has none); its cost still counts")
     if resting:
         comp.notes.append(
