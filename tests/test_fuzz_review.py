@@ -74,9 +74,9 @@ def test_extreme_value_is_refused_naming_the_key(tmp_path, example, old, new, ke
 
 
 @pytest.mark.parametrize("old, new, key", [
-    ("width_coeff = 8.0", "width_coeff = 8e6", "width_coeff"),
+    ("width_coeff = 9.0", "width_coeff = 9e6", "width_coeff"),
     ('velocity_coeff = 0.3', 'velocity_coeff = 3e5', "velocity_coeff"),
-], ids=["width 8,000 km", "velocity 300 km/s"])
+], ids=["width 9,000 km", "velocity 300 km/s"])
 def test_absurd_power_law_is_refused_at_reading(tmp_path, old, new, key):
     folder = _edit(tmp_path, "tiny", old, new)
     _refused(CliRunner().invoke(main, ["info", str(folder)]), "basin.toml", key)
