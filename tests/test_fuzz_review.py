@@ -136,3 +136,24 @@ def test_a_quality_class_rule_given_twice_is_refused(tmp_path):
     assert once.exit_code == 0 and "-18,000,000 yuan" in once.output, once.output[-1500:]  # the file as shipped
     r = CliRunner().invoke(main, ["compensate", str(m), str(a), "--skip-unavailable"])
     _refused(r, "a.toml", "quality_class")
+
+
+def test_a_non_finite_budget_does_not_close():
+    """inf - inf in a budget once gave "tn mass balance closes to 0.0e+00" beside inf mg/L."""
+    from hydro.run_summary import budget_closure
+
+    class Fake:
+        def __init__(self, b):
+            self.data = {"tn_budget_reach": b}
+
+        def __getitem__(self, name):
+            return self.data[name]
+
+    b = np.zeros((1, 2, 9))
+    b[0, 0, :] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert budget_closure(Fake(b), "tn") == 0.0
+    b[0, 1, 0] = np.inf
+    b[0, 1, 3] = np.inf
+    assert budget_closure(Fake(b), "tn") == np.inf
+    b[0, 1, 3] = np.nan
+    assert budget_closure(Fake(b), "tn") == np.inf
