@@ -157,3 +157,17 @@ def test_a_non_finite_budget_does_not_close():
     assert budget_closure(Fake(b), "tn") == np.inf
     b[0, 1, 3] = np.nan
     assert budget_closure(Fake(b), "tn") == np.inf
+
+
+@pytest.mark.parametrize("old, new, bound", [
+    ('velocity_coeff = 0.22', 'velocity_coeff = 1e300', "MAX_VELOCITY_COEFF"),
+    ("dispersion_m2_s = 20.0", "dispersion_m2_s = 1e300", "MAX_DISPERSION_M2_S"),
+], ids=["velocity", "dispersion"])
+def test_without_the_reading_bound_the_kernel_stops_at_too_many_substeps(tmp_path, monkeypatch, old, new, bound):
+    """Behind the bounds: the sub-step count of such a reach is refused as too many (it divided by 0)."""
+    monkeypatch.setattr(f"hydro.network_tables.{bound}", np.inf)
+    folder = _edit(tmp_path, "tiny", old, new)
+    r = CliRunner().invoke(main, ["run", str(folder), "--start", "2020-01-01", "--end", "2020-01-10",
+                                  "-o", str(tmp_path / "o.nc")])
+    assert r.exit_code == 2, (r.output[-2000:], repr(r.exception))
+    assert "Traceback" not in r.output and "sub-steps" in r.output, r.output
