@@ -564,9 +564,18 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     return n_sub, _day_steps(dt_c), _day_steps(dt_d)
 
 
+#: The sub-steps :func:`_day_steps` gives a day whose step would be 0 s, NaN or shorter than a day over it
+#: (2**53, exact in a float and far above any run's limit, ``max_substeps``): a velocity or dispersion of
+#: 1e300 once cast an infinite count to 0 and divided by it (fuzz review, 2026-12-06).
+NO_STEP = 2 ** 53
+
+
 @kernel(helper=True)
 def _day_steps(dt_max):
-    """Sub-steps of a day whose step may be at most ``dt_max`` (s): at least 1."""
+    """Sub-steps of a day whose step may be at most ``dt_max`` (s): at least 1; :data:`NO_STEP` where
+    ``dt_max`` is not above ``SECONDS_PER_DAY / NO_STEP`` (0, negative or NaN: too many to run)."""
+    if not dt_max > SECONDS_PER_DAY / NO_STEP:
+        return NO_STEP
     return max(1, int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9)))
 
 
@@ -1733,7 +1742,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                                          courant, disp_limit, fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond,
                                          h_cond, vmin, gsum, reach_steps)
         k_disp = 1  # advection sub-steps per dispersion step (dispersion_every_day; 1: every one)
-        if any_disp and disp_every > 1:
+        if any_disp and disp_every > 1 and n_c <= max_substeps:  # (n_c above: stopped below, not searched)
             n_sub, k_disp = dispersion_every_day(disp_every, n_sub, n_c, m_d, vmin, fq, wdraw, half_lw)
         dt = SECONDS_PER_DAY / n_sub
         dt_disp = k_disp * dt  # the dispersion step (dt where it runs on every sub-step: the same bits)

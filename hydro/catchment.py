@@ -23,13 +23,20 @@ import numpy as np
 from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
 from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
-from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters, read_store, read_x4, unit_slip
+from hydro.gr4j_parameters import (
+    SOLID_FRACTION_METHODS,
+    RunoffParameters,
+    read_band_elevations,
+    read_store,
+    read_x4,
+    unit_slip,
+)
 from hydro.pet import day_of_year, oudin_pet
 from hydro.runoff_model import RunoffModel, RunoffResult
 from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
 from hydro.snow import SnowBands
 from hydro.tomlio import Table, load_toml
-from hydro.units import ELEVATION_RANGE_M, MM_KM2_PER_DAY_TO_M3_S
+from hydro.units import ELEVATION_RANGE_M, MAX_SUBBASIN_AREA_KM2, MM_KM2_PER_DAY_TO_M3_S
 
 #: mm/d over 1 km2 to m3/s: 1 mm x 1e6 m2 / 1000 / 86400 s (defined in hydro.units).
 MM_PER_DAY_KM2_TO_M3S = MM_KM2_PER_DAY_TO_M3_S
@@ -94,7 +101,8 @@ class Catchment:
         path = Path(path)
         top = Table(load_toml(path), path)
         name = top.str("name", path.stem)
-        area = top.float("area_km2", positive=True)
+        area = top.float("area_km2", positive=True, maximum=MAX_SUBBASIN_AREA_KM2,
+                         why="larger than the Amazon's basin (7e6 km2); the key is in km2")
         lat = top.float("latitude_deg", minimum=-90.0, maximum=90.0)
         forcing = top.str("forcing", None)
         p = top.table("gr4j")
@@ -209,9 +217,7 @@ class Catchment:
 def _snow_table(s: Table, gr4j: RunoffParameters) -> tuple[SnowBands, RunoffParameters]:
     """``[snow]``: the bands and options, and the parameters with ``ctg`` and ``kf``."""
     zs = s.float("station_elevation_m", **ELEVATION_RANGE_M)
-    z = s.floats("band_elevations_m", **ELEVATION_RANGE_M)
-    if not z:
-        raise s.error("band_elevations_m", "expected at least one band elevation")
+    z = read_band_elevations(s)
     frac = s.floats("band_fractions", None, length=len(z), positive=True)
     if frac is not None and abs(sum(frac) - 1.0) > 1e-6:
         raise s.error("band_fractions", f"the shares sum to {sum(frac)}, expected 1")

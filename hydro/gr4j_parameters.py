@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 
 from hydro.runoff_model import ParameterSpec
 from hydro.tomlio import Table
+from hydro.units import ELEVATION_RANGE_M
 
 #: Registry name of GR4J + CemaNeige (:class:`hydro.runoff_gr4j.GR4JCemaNeige`).
 GR4J_CEMANEIGE = "gr4j_cemaneige"
@@ -36,17 +37,28 @@ GR4J_CEMANEIGE_PARAMETERS = (
 #: The least store capacity a basin file gives GR4J, mm: 0.45 is metres (error-message review, 2026-12-06;
 #: Perrin et al. 2003 found x1 of 100 to 1,200 mm and x3 of 20 to 300 mm in 80 % of 429 catchments).
 MIN_STORE_MM = 1.0
+#: The largest store capacity a basin or catchment file gives GR4J, mm: Perrin et al. 2003 found x1 up to
+#: 1,200 mm and x3 up to 300 mm in 80 % of 429 catchments, Demirel et al. 2013 x1 up to a few
+#: thousand; the calibrations here search up to 3,000 (configs/calibration/hymod.toml).  Above 10 m of
+#: water the initial filling makes water out of nothing: 450,000 mm (micrometres as mm) gave the example's
+#: lake 126 m3/s for 14, 8e7 mm 8.3e6 m3/s (fuzz review, 2026-12-06).
+MAX_STORE_MM = 10_000.0
 #: The longest unit hydrograph a basin file gives GR4J, days (a value in hours, 43, is refused).
 MAX_X4_DAYS = 20.0
 
 
 def unit_slip(key: str, value: float) -> str | None:
     """What is wrong with GR4J's ``key`` = ``value`` where it looks like another unit (a store below
-    :data:`MIN_STORE_MM`: metres; ``x4_days`` above :data:`MAX_X4_DAYS`: hours), else None.  One rule for
-    basin and catchment files and for the values a calibration or ``with_parameters`` sets."""
+    :data:`MIN_STORE_MM`: metres, above :data:`MAX_STORE_MM`: micrometres; ``x4_days`` above :data:`MAX_X4_DAYS`:
+    hours), else None.  One rule for basin and catchment files and for the values a calibration or
+    ``with_parameters`` sets."""
     if key in ("x1_mm", "x3_mm") and 0 < value < MIN_STORE_MM:  # 0 and below: the range check says "> 0"
         return (f"{value:g} mm is below {MIN_STORE_MM:g} mm: a store in metres? give it in mm "
                 f"({value * 1000:g}; Perrin et al. 2003: x1 100 to 1,200 mm, x3 20 to 300 mm in most catchments)")
+    if key in ("x1_mm", "x3_mm") and value > MAX_STORE_MM:
+        return (f"{value:g} mm is above {MAX_STORE_MM:g} mm, far more water than a soil or aquifer store holds: a "
+                f"store in micrometres? give it in mm ({value / 1000:g}; Perrin et al. 2003: x1 100 to 1,200 mm, x3 "
+                "20 to 300 mm in most catchments; Demirel et al. 2013: x1 up to a few thousand)")
     if key == "x4_days" and value > MAX_X4_DAYS:
         return (f"{value:g} d is above {MAX_X4_DAYS:g} d: hours? give it in days (Perrin et al. 2003: 1.1 to "
                 "2.9 d in 80 % of 429 catchments)")
@@ -54,13 +66,23 @@ def unit_slip(key: str, value: float) -> str | None:
 
 
 def read_store(t: Table, key: str, *default: float) -> float:
-    """A GR4J store capacity (``x1_mm``, ``x3_mm``) of ``t``, at least :data:`MIN_STORE_MM` (``default``: its
-    value where the key is absent; none: required)."""
+    """A GR4J store capacity (``x1_mm``, ``x3_mm``) of ``t``, :data:`MIN_STORE_MM` to :data:`MAX_STORE_MM`
+    (``default``: its value where the key is absent; none: required)."""
     value = t.float(key, *default, positive=True)
     slip = unit_slip(key, value)
     if slip is not None:
         raise t.error(key, slip)
     return value
+
+
+def read_band_elevations(t: Table, *default: list[float]) -> list[float]:
+    """CemaNeige's ``band_elevations_m`` of ``t`` (a catchment's ``[snow]``, a watershed's subbasin): at least one,
+    each in :data:`hydro.units.ELEVATION_RANGE_M` (``default`` as :func:`read_store`'s)."""
+    bands = t.floats("band_elevations_m", *default, **ELEVATION_RANGE_M)
+    if not bands:
+        raise t.error("band_elevations_m", "expected at least one band elevation (m), e.g. [800.0, 1200.0]; "
+                                           "leave the key out for one band at the subbasin's elevation_m")
+    return bands
 
 
 def read_x4(t: Table, *default: float) -> float:

@@ -22,9 +22,26 @@ from hydro.units import MAX_FLOW_M3_S
 #: The longest a reach may be, km: more than the longest river (the Nile, about 6,650 km).
 MAX_REACH_LENGTH_KM = 7000.0
 
+#: The largest power-law ``velocity_coeff`` (a in v = a Q^b; m/s at 1 m3/s): the fastest rivers flow at
+#: about 5-10 m/s in flood, the shipped reaches give 0.22-0.59; 1e30 ran to a division by zero, 1e300 to
+#: inf mg/L (fuzz review, 2026-12-06).  A hundred leaves room for a fit on flows well below 1 m3/s.
+MAX_VELOCITY_COEFF = 100.0
+#: The widest a river may be, m: ``width_coeff`` (c in w = c Q^f; m at 1 m3/s; shipped 5-16.5) and a
+#: channel's ``bottom_width_m``.  The Amazon's main channel is a few km wide, its flooded reach at most about
+#: 50 km: 100 km is twice that (6,000 km, a width in mm, ran).
+MAX_WIDTH_M = 1.0e5
+#: The largest ``dispersion_m2_s``: measured longitudinal dispersion in rivers stays below about 1,500 m2/s
+#: (the Missouri; Fischer et al. 1979, Deng et al. 2001), the shipped reaches 0.5-61; 1e300 ran to
+#: negative and 1e284 mg/L (fuzz review, 2026-12-06).  1e5 is over 60 times the largest measured.
+MAX_DISPERSION_M2_S = 1.0e5
+#: The steepest bed ``slope_m_per_m``: 1 m/m is 45 degrees, steeper than any channel (mountain torrents
+#: reach about 0.2-0.3; shipped 0.0006-0.013); 4000 (m per km given as m per m, times 1000) ran.
+MAX_SLOPE_M_PER_M = 1.0
+
 #: The keys of a power-law reach (all four, or a ``channel`` instead).
 POWER_LAW_KEYS = ("velocity_coeff", "velocity_exp", "width_coeff", "width_exp")
 
+_WIDER = "wider than any river (the Amazon: a few km); the key is in m"
 _CHANNEL_EXAMPLE = ('channel = { shape = "trapezoid", bottom_width_m = 12, side_slope = 2, '
                     'manning_n = 0.035 } with slope_m_per_m')
 
@@ -36,7 +53,8 @@ def read_reach(t: Table, default_cell_length_m: float) -> Reach:
     cells = t.int("cells", default=None, minimum=1)
     if cells is None:
         cells = max(1, round(length_m / default_cell_length_m))
-    slope = t.float("slope_m_per_m", default=None, positive=True)
+    slope = t.float("slope_m_per_m", default=None, positive=True, maximum=MAX_SLOPE_M_PER_M,
+                    why="1 m/m is 45 degrees, steeper than any river bed; the key is in m per m, 0.001 for 1 m/km")
     given = [k for k in POWER_LAW_KEYS if k in t.data]
     law: dict[str, float | None] = dict.fromkeys(POWER_LAW_KEYS)
     channel = None
@@ -56,9 +74,11 @@ def read_reach(t: Table, default_cell_length_m: float) -> Reach:
                                       f"reach needs all of {', '.join(POWER_LAW_KEYS)} "
                                       f"(or replace them by {_CHANNEL_EXAMPLE})")
         law = dict(
-            velocity_coeff=t.float("velocity_coeff", positive=True),
+            velocity_coeff=t.float("velocity_coeff", positive=True, maximum=MAX_VELOCITY_COEFF,
+                                   why="m/s at 1 m3/s: faster than any river (about 5-10 m/s in flood)"),
             velocity_exp=t.float("velocity_exp", minimum=0.0, maximum=0.99),
-            width_coeff=t.float("width_coeff", positive=True),
+            width_coeff=t.float("width_coeff", positive=True, maximum=MAX_WIDTH_M,
+                                why="m at 1 m3/s: wider than any river (the Amazon: a few km)"),
             width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
         )
         depth_exp = 1.0 - float(law["velocity_exp"] or 0.0) - float(law["width_exp"] or 0.0)
@@ -71,7 +91,8 @@ def read_reach(t: Table, default_cell_length_m: float) -> Reach:
         name=t.str("name", default=rid),
         length_m=length_m,
         downstream=t.str("downstream", default=None),
-        dispersion_m2_s=t.float("dispersion_m2_s", default=0.0, minimum=0.0),
+        dispersion_m2_s=t.float("dispersion_m2_s", default=0.0, minimum=0.0, maximum=MAX_DISPERSION_M2_S,
+                                why="rivers measure up to about 1,500 m2/s (Fischer et al. 1979)"),
         n_cells=cells,
         slope_m_per_m=slope,
         channel=channel,
@@ -89,13 +110,13 @@ def read_channel(reach: Table, rid: str, slope: float | None) -> Channel:
         raise t.error("shape", f"reach '{rid}': expected one of {', '.join(repr(s) for s in SHAPES)}, "
                                f"got '{shape}'" + suggest(shape, SHAPES))
     if shape == "rectangle":
-        width = t.float("bottom_width_m", positive=True)
+        width = t.float("bottom_width_m", positive=True, maximum=MAX_WIDTH_M, why=_WIDER)
         side = t.float("side_slope", default=0.0, minimum=0.0)
         if side != 0.0:
             raise t.error("side_slope", f"reach '{rid}': a rectangle has vertical banks (side_slope 0); "
                                         'use shape = "trapezoid" for sloping banks')
     else:
-        width = t.float("bottom_width_m", minimum=0.0)
+        width = t.float("bottom_width_m", minimum=0.0, maximum=MAX_WIDTH_M, why=_WIDER)
         side = t.float("side_slope", minimum=0.0)
         if width == 0.0 and side == 0.0:
             raise t.error("side_slope", f"reach '{rid}': a trapezoid with bottom_width_m = 0 needs "

@@ -31,6 +31,11 @@ MM_KM2_PER_DAY_PER_M3_S = SECONDS_PER_DAY / 1e3
 HA_PER_KM2 = 100.0
 """Hectares in a square kilometre."""
 
+MAX_SUBBASIN_AREA_KM2 = 1.0e7
+"""Largest subbasin or catchment area, km2: the Amazon's basin (about 7e6 km2) and China (9.6e6 km2) are smaller.
+There was no bound: 1e300 km2 of runoff ended in a ZeroDivisionError traceback from the transport kernel, and a
+catchment file's ran to 4.8e300 m3/s at its outlet (fuzz review, 2026-12-06)."""
+
 MAX_FLOW_M3_S = 1.0e5
 """The largest flow any input may give, m3 s-1: about the greatest floods of China's rivers (the Yangtze's largest
 measured, Datong 1954, 92,600 m3 s-1; the Amazon's mean, 2.1e5, is larger), so in a basin of the region only a

@@ -17,9 +17,14 @@ from typing import TYPE_CHECKING
 
 from hydro.basin_tables import csv_header
 from hydro.errors import HydroError, repeated, suggest
-from hydro.gr4j_parameters import GR4J_CEMANEIGE, SOLID_FRACTION_METHODS, RunoffParameters
+from hydro.gr4j_parameters import (
+    GR4J_CEMANEIGE,
+    SOLID_FRACTION_METHODS,
+    RunoffParameters,
+    read_band_elevations,
+)
 from hydro.tomlio import Table
-from hydro.units import ELEVATION_RANGE_M
+from hydro.units import ELEVATION_RANGE_M, MAX_SUBBASIN_AREA_KM2
 
 if TYPE_CHECKING:
     from hydro.sources.parameters import SourceParameters
@@ -29,9 +34,6 @@ if TYPE_CHECKING:
 WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
 
 
-#: Largest subbasin area, km2: the Amazon's basin (about 7e6 km2) and China (9.6e6 km2) are smaller.  There
-#: was no bound: 1e300 km2 of runoff ended in a ZeroDivisionError traceback from the transport kernel.
-MAX_SUBBASIN_AREA_KM2 = 1.0e7
 #: Largest ``precip_factor`` (subbasin precipitation over the station's): mountains take two to three times a
 #: valley station's precipitation at most, so 5 leaves room; 95 for 0.95 (a percentage) gave 70,000 mm a year.
 MAX_PRECIP_FACTOR = 5.0
@@ -187,7 +189,7 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_r
     else:
         network.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
     elevation = t.float("elevation_m", **ELEVATION_RANGE_M)
-    bands = tuple(t.floats("band_elevations_m", [elevation], **ELEVATION_RANGE_M))
+    bands = tuple(read_band_elevations(t, [elevation]))
     if not min(bands) - BAND_MARGIN_M <= elevation <= max(bands) + BAND_MARGIN_M:
         raise t.error("band_elevations_m", f"{min(bands):g} to {max(bands):g} m, but the subbasin's elevation_m is "
                                            f"{elevation:g} m: its mean elevation lies among its bands (within "

@@ -7,6 +7,7 @@ experiment on the example watershed; every test runs in a few seconds on one cor
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from datetime import date
@@ -94,7 +95,7 @@ def test_a_basin_period_beyond_its_weather_says_to_fix_the_periods(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_sobol_indices_of_overflowing_losses_are_refused_not_written_as_zeros(tmp_path):
+def test_sobol_indices_of_overflowing_losses_are_refused_not_written_as_zeros(tmp_path, monkeypatch):
     """Le Léguer with x3 searched up to 1e300: half the runs fail and the others score losses up
     to ~1e164, whose variance overflows; SALib then divided by infinity and every Sobol index came
     out 0.0 (conf 0.0), written to sensitivity.csv as if no parameter mattered.  Now an error says
@@ -104,6 +105,11 @@ def test_sobol_indices_of_overflowing_losses_are_refused_not_written_as_zeros(tm
     text = text.replace("lower = 5.0\nupper = 1000.0", "lower = 5.0\nupper = 1e300")
     text = text[:text.index("[method]")] + '[method]\nname = "sobol"\nseed = 1\nsamples = 8\n'
     config.write_text(text, encoding="utf-8")
+    # x3 above 10,000 mm is refused up front now (a store in micrometres; fuzz review, 2026-12-06) ...
+    with pytest.raises(HydroError, match=r"'x3': the centre of its bounds.*micrometres.*upper = 1e\+297"):
+        calibrate(config, tmp_path / "refused", serial=True)
+    # ... which this test lifts to reach the overflowing losses (serial: the same process)
+    monkeypatch.setattr("hydro.gr4j_parameters.MAX_STORE_MM", math.inf)
     with pytest.raises(HydroError, match=r"Sobol indices cannot be computed.*narrow the bounds"):
         calibrate(config, tmp_path / "out", serial=True)
     assert not (tmp_path / "out" / "sensitivity.csv").exists()

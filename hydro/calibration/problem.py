@@ -196,7 +196,8 @@ class Problem:
                 # path is left to prepare's checks, which suggest the name)
                 keys = {path.rsplit(".", 1)[-1] for path in p.paths}
                 if f"got {value!r}" in str(exc) or any(unit_slip(k, value) for k in keys):
-                    scale = 1000.0 if keys & {"x1_mm", "x3_mm"} else 1 / 24 if "x4_days" in keys else None
+                    store = 1000.0 if abs(value) < 1.0 else 0.001  # metres, or micrometres (unit_slip)
+                    scale = store if keys & {"x1_mm", "x3_mm"} else 1 / 24 if "x4_days" in keys else None
                     hint = ("" if scale is None or not any(unit_slip(k, value) for k in keys) else
                             f" (in its unit: lower = {p.lower * scale:g}, upper = {p.upper * scale:g}?)")
                     raise HydroError(

@@ -152,7 +152,7 @@ class Agreement:
         _all_outside_period(top, period)
         rules: list[Rule] = []
         for kind in COMPONENTS[:-1]:
-            for t in top.tables(kind, []):
+            for t in _no_rule_twice(top.tables(kind, [])):
                 rules.append(_read_rule(kind, t, payer, payee, period, agreement_prov, log))
         fixed = tuple(f for t in top.tables("fixed", [])
                       for f in _read_fixed(t, payer, payee, period, agreement_prov, log))
@@ -418,6 +418,18 @@ def _caps(r: _Reader) -> dict[str, float]:
     if caps["min_yuan"] > caps["max_yuan"]:
         raise r.t.error("min_yuan", f"min_yuan {caps['min_yuan']} exceeds max_yuan {caps['max_yuan']}")
     return caps
+
+
+def _no_rule_twice(tables: list[Table]) -> list[Table]:
+    """``tables`` (one kind's ``[[...]]`` rules), refusing one given twice word for word: a
+    ``[[quality_class]]`` pasted again was charged twice (-25,200,000 yuan for -18,000,000; fuzz review,
+    2026-12-06), as a scenario's ``[[measures]]`` given twice is refused."""
+    for j, t in enumerate(tables):
+        for first in tables[:j]:
+            if first.data == t.data:
+                raise HydroError(f"{t.file}: {first.where} and {t.where} are the same rule, which would be "
+                                 "charged twice; remove one (or make them differ where the agreement has two)")
+    return tables
 
 
 def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rule:
