@@ -152,6 +152,10 @@ class Catchment:
         if self.forcing is None:
             raise HydroError(f"{self.source}: key 'forcing': missing; name the forcing CSV "
                              "(relative to the TOML) or pass the forcing explicitly")
+        if not self.forcing.is_file():  # named after the key that gives it, as a basin's weather file is
+            raise HydroError(f"{self.source}: key 'forcing': {self.forcing}: "
+                             f"{'is a folder' if self.forcing.is_dir() else 'file not found'}; check the path "
+                             "(relative to this file)")
         return read_forcing_csv(self.forcing, required=CATCHMENT_REQUIRED, area_km2=self.area_km2)
 
     def model(self, snow_threshold: np.ndarray | None = None) -> RunoffModel:

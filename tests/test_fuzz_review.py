@@ -171,3 +171,20 @@ def test_without_the_reading_bound_the_kernel_stops_at_too_many_substeps(tmp_pat
                                   "-o", str(tmp_path / "o.nc")])
     assert r.exit_code == 2, (r.output[-2000:], repr(r.exception))
     assert "Traceback" not in r.output and "sub-steps" in r.output, r.output
+
+
+def test_a_catchment_files_missing_forcing_names_the_file_and_key(tmp_path):
+    # the fuzz review: "nope.csv: file not found" named neither catchment.toml nor its key 'forcing'
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    src = Path(__file__).resolve().parents[1] / "validation" / "calibration" / "leguer" / "catchment.toml"
+    toml = tmp_path / "catchment.toml"
+    shutil.copy(src, toml)
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text("\n".join('forcing = "nope.csv"' if line.startswith("forcing") else line
+                              for line in text.splitlines()) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(toml), "-o", str(tmp_path / "o.nc")])
+    assert res.exit_code == 2, res.output
+    assert "catchment.toml: key 'forcing':" in res.output and "nope.csv: file not found" in res.output
