@@ -54,6 +54,7 @@ from hydro.sources.groundwater import soil_classes
 from hydro.sources.registry import delivered_by, kinds, source_names
 from hydro.sources.rural_domestic import delivered
 from hydro.sources.timing import days_in_years
+from hydro.sources.washoff import applied_n
 from hydro.units import HA_PER_KM2
 
 #: The ``land_term`` coordinate: the inventory's fates, then the path to the rivers (module docstring).
@@ -76,14 +77,14 @@ def _soil(sub, years: np.ndarray, ha: float) -> dict[str, np.ndarray]:
         uptake += share * np.minimum(u, applied)
         surplus += share * np.maximum(applied - u, 0.0)
         manure += share * m
-    surface = np.zeros(n)
+    surface = np.zeros(n)  # kg/yr
     if sub.surface_fraction > 0.0:  # the share of fertiliser and manure put on the wash-off store, not the soil
-        surface = sub.surface_fraction * sum((at(lu.share, years) * (at(lu.fertiliser_kg_per_ha_yr, years)
-                                              + at(lu.manure_kg_per_ha_yr, years)) for lu in sub.land_use), surface)
+        per_day = applied_n(sub, years, ha / HA_PER_KM2)  # what the store is given (hydro.sources.washoff)
+        surface = sub.surface_fraction * (per_day[0] + per_day[1]) * days_in_years(years)
     gw = sub.groundwater
     leached = np.zeros(n) if gw is None else at(gw.leaching_fraction, years) * surplus * ha
     return {"crop_uptake": uptake * ha, "leached_to_groundwater": leached,
-            "surplus_not_leached": surplus * ha - leached, "surface_to_washoff": surface * ha, "manure": manure * ha}
+            "surplus_not_leached": surplus * ha - leached, "surface_to_washoff": surface, "manure": manure * ha}
 
 
 def _people_and_animals(sub, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:

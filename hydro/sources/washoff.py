@@ -57,7 +57,7 @@ def surface_source() -> str:
 
 
 # ------------------------------------------------------------------------------ applied N
-def _applied(sub, years: np.ndarray, area_km2: float) -> np.ndarray:
+def applied_n(sub, years: np.ndarray, area_km2: float) -> np.ndarray:
     """Fertiliser, manure and other (deposition on land, not on the water surface, and fixation) N on the land
     (kg/d) [3, n_year]."""
     days = days_in_years(years).astype(np.float64)
@@ -119,8 +119,9 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
     doy = run_day_of_year(years, year_index) if doy is None else np.asarray(doy, dtype=np.int64)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     ref_subs = [s.reference or s for s in subs]
-    applied = [_applied(s, years, float(area[i])) for i, s in enumerate(subs)]
-    ref_applied = applied if reference is None else [_applied(s, years, float(area[i])) for i, s in enumerate(ref_subs)]
+    applied = [applied_n(s, years, float(area[i])) for i, s in enumerate(subs)]
+    ref_applied = applied if reference is None else [applied_n(s, years, float(area[i]))
+                                                     for i, s in enumerate(ref_subs)]
     out = {k: v[year_index] for k, v in rates.items()}
     plain = [k for k in blended_rates() if k != "gw_input_kg_d"]
     n_sub = len(subs)
