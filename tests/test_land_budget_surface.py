@@ -35,6 +35,7 @@ share = 1.0
 emc_mg_per_l = 2.0
 fertiliser_kg_per_ha_yr = 250.0
 uptake_kg_per_ha_yr = 150.0
+manure_kg_per_ha_yr = 40.0   # manure on the surface too (its share was not told apart from fertiliser)
 [subbasins.sources.livestock.pig]
 head = 20000
 excretion_kg_per_head_yr = 6.1
