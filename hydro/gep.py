@@ -178,6 +178,8 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
                       "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
     rows = _rows(scen, years, days, meta, amounts, own_rows, prices, partial_years)
+    for r in rows:  # which basin's (several basins' rows are valued together by hydro gep A.nc B.nc)
+        r["basin"] = str(results.attrs.get("basin", ""))
     # (the first year is a spin-up only in a file that starts on the run's first day, which runoff_warm_up describes)
     mark_spin_up(rows, str(results.attrs.get("runoff_warm_up", "")) if starts_with_run(results) else "", years[0])
     return rows

@@ -5,7 +5,7 @@ table given in the wrong place without importing GEP."""
 from __future__ import annotations
 
 #: Columns of the GEP table (CSV and :func:`gep` rows), in order.
-COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "pollutant", "area_km2",
+COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "basin", "pollutant", "area_km2",
            "precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
            "storage_and_exchange_mm", "water_abstracted_m3", "water_conservation_m3", "conservation_yuan_per_m3",
            "water_conservation_yuan",

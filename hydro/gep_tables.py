@@ -33,7 +33,8 @@ def mark_spin_up(rows: list[dict], warm_up: str, first_year: int) -> None:
 
 
 def by_county(rows: list[dict]) -> list[dict]:
-    """Sum GEP rows per scenario, year, county, province and pollutant (``subbasin`` lists the members).
+    """Sum GEP rows per scenario, year, county, province and pollutant (``subbasin`` lists the members,
+    ``basin`` the basins they are of).
 
     Volumes, masses and yuan are summed; mm are area-weighted means; prices are the year's.  A
     subbasin labelled with several counties (``"Zhuolu, Huailai"``: across a border) is summed under
@@ -46,7 +47,7 @@ def by_county(rows: list[dict]) -> list[dict]:
         key = (r["scenario"], r["year"], r["county"], r["province"], r["pollutant"])
         g = groups.setdefault(key, {**dict.fromkeys(_SUMMED + _MM, 0.0), "scenario": r["scenario"],
                                     "year": r["year"], "days": r["days"], "partial": r["partial"],
-                                    "county": r["county"], "province": r["province"], "subbasin": "",
+                                    "county": r["county"], "province": r["province"], "subbasin": "", "basin": "",
                                     "pollutant": r["pollutant"], "kg_per_equivalent": r["kg_per_equivalent"],
                                     "conservation_yuan_per_m3": r["conservation_yuan_per_m3"],
                                     "purification_yuan_per_t": r["purification_yuan_per_t"], "note": ""})
@@ -55,6 +56,8 @@ def by_county(rows: list[dict]) -> list[dict]:
         for c in _MM:
             g[c] += r[c] * r["area_km2"]
         g["subbasin"] = " ".join(x for x in (g["subbasin"], r["subbasin"]) if x)
+        if r["basin"] and r["basin"] not in g["basin"].split(", "):  # a county in several basins: each
+            g["basin"] = ", ".join(x for x in (g["basin"], r["basin"]) if x)
         for n in (r["note"] or "").split("; "):
             if n and n not in g["note"].split("; "):
                 g["note"] = "; ".join(x for x in (g["note"], n) if x)

@@ -208,7 +208,8 @@ def gep_provenance(results: str | Path | list, prices: str | Path | None, price_
     each year at its own prices), hydro's version and revision (the reproducibility review's F5, 2026-12-05)."""
     given = file_record(prices) if prices else {"path": "", "sha256": ""}
     each = [results_provenance(r) for r in (results if isinstance(results, list) else [results])]
-    inputs = {k: "; ".join(e[k] for e in each) for k in each[0]}  # several basins' files: each, in order
+    inputs = {k: "; ".join(e[k] for e in each) if any(e[k] for e in each) else ""  # several: each, in order
+              for k in each[0]}
     return {**inputs, "prices": given["path"], "prices_sha256": given["sha256"],
             "price_year": "" if price_year is None else str(price_year), **code_record()}
 

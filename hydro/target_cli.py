@@ -16,6 +16,10 @@ CUT_IS = ("the cut is of the loads the sources deliver to the rivers, by one sha
           "measure on inputs reaches the rivers through the stores years later): not a plan of measures (hydro "
           "scenarios prices those)")
 
+#: What the parts never cut are, said where they keep a year from its target.
+NOT_CUT_ARE = ("'initial' is the N in the basin at the run's start, still in a lake in its first years (judge the "
+               "years after it has left), 'transfer' the N of water brought in from outside the basin")
+
 
 @click.command("target")
 @click.argument("results", metavar="RESULTS.nc", type=click.Path(dir_okay=False))
@@ -58,7 +62,10 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
         check_output(csv_out, overwrite, option="--csv", inputs=files_read(results))
         check_csv_name(csv_out, "hydro target", "the rows as CSV", "--csv")
     ds = open_results(results)  # a file hydro did not write is refused with its name
-    chosen = [s.strip() for given in sources for s in given.split(",") if s.strip()] or None
+    chosen = list(dict.fromkeys(s.strip() for given in sources for s in given.split(",") if s.strip())) or None
+    if sources and not chosen:  # `--sources ""` (an unset variable) is no source, not every source
+        raise click.BadParameter("give at least one source (the results' source coordinate: hydro info RESULTS.nc)",
+                                 param_hint="--sources")
     rows = _rows(ds, results, reservoir, target, chosen, statistic, list(scenarios))
     if csv_out:
         _write_csv(rows, csv_out, overwrite, results)
@@ -133,8 +140,9 @@ def _cut_sources(ds, chosen) -> list[str]:
 
 
 def format_rows(rows: list[dict]) -> str:
-    """The rows as a table: per scenario and year the modelled TN, its parts and the cut needed (over an
-    ensemble's members: the median and the range of the cut)."""
+    """The rows as a table: per scenario and year the modelled TN, its parts and the cut needed; over an
+    ensemble's members, the row of the member with the median cut (so its parts add up) and the members' range
+    of the cut.  A year no cut of the sources meets says so instead of a share."""
     import numpy as np
 
     groups: dict[tuple, list[dict]] = {}
@@ -143,17 +151,25 @@ def format_rows(rows: list[dict]) -> str:
     scen = any(k[0] is not None for k in groups)
     ens = any("member" in r for r in rows)
     head = (f"{'scenario':20s} " if scen else "") + f"{'year':>4s} {'TN mg/L':>8s} {'from cut':>9s} {'from rest':>9s}"
-    lines = [head + (f" {'cut needed (median, range of members)':>38s}" if ens else f" {'cut needed':>10s}")]
+    width = 40 if ens else 16
+    lines = [head + (f" {'cut needed (median member, range)':>{width}s}" if ens else f" {'cut needed':>{width}s}")]
     for (name, year), rs in groups.items():
-        share = np.array([r["cut_share"] for r in rs])
-        value, sel, rest = (float(np.median([r[k] for r in rs])) for k in ("value", "from_sources", "from_rest"))
-        text = _percent(float(np.median(share))) + (f" ({_percent(share.min())}-{_percent(share.max())}, "
-                                                     f"{len(rs)} members)" if ens else "")
-        if not all(r["met_with_cut"] for r in rs):
-            text += " not met"
-        lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {value:8.3f} {sel:9.3f} {rest:9.3f} "
-                     + f"{text:>{38 if ens else 10}s}")
+        ranked = sorted(rs, key=lambda r: (np.nan_to_num(r["cut_share"], nan=2.0), r["value"]))
+        mid = ranked[(len(ranked) - 1) // 2]  # the (lower) median member: its TN, parts and cut go together
+        text = _cut_text(mid)
+        if ens:
+            share = np.array([r["cut_share"] for r in rs])
+            text += f" ({_percent(np.nanmin(share))}-{_percent(np.nanmax(share))}, {len(rs)} members)"
+        lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {mid['value']:8.3f} {mid['from_sources']:9.3f} "
+                     f"{mid['from_rest']:9.3f} {text:>{width}s}")
     return "\n".join(lines)
+
+
+def _cut_text(row: dict) -> str:
+    """The cut a row needs, in words where it is not a share."""
+    if row["cut_share"] != row["cut_share"]:  # NaN: days without a concentration
+        return "unknown"
+    return _percent(row["cut_share"]) if row["met_with_cut"] else "none meets it"
 
 
 def _percent(share: float) -> str:
@@ -196,6 +212,11 @@ def _notes(ds, path, rows) -> None:
                    + ", ".join(f"{y} ({p})" for y, p in sorted(part.items())), err=True)
     if not rows:
         click.echo(f"note: {path} covers no whole calendar year: no rows", err=True)
+    for note in dict.fromkeys(r["note"] for r in rows if r["note"]):  # why a year has no cut, said once
+        years = sorted({r["year"] for r in rows if r["note"] == note})
+        click.echo(f"note: {', '.join(map(str, years))}: {note}", err=True)
+    if any("initial" in r["note"] for r in rows):
+        click.echo(f"note: {NOT_CUT_ARE}", err=True)
     generated_weather_note(path, dict(ds.attrs), "cuts", dates[0])
     whole = estimated_in_results(dict(ds.attrs), dates[0], dates[-1])
     if whole:

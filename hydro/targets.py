@@ -58,9 +58,11 @@ def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None
     -------
     list of dict
         One per calendar year the run covers whole: ``year``, ``value`` (mg/L, as run), ``from_sources``
-        and ``from_rest`` (mg/L, the parts of ``value``; for ``max_monthly_mean`` those of the highest month),
-        ``cut_share`` (0 where the target is met, 1 where even all of them would not do: then ``met`` is
-        False), ``met_with_cut`` and ``note``.
+        and ``from_rest`` (mg/L, the parts of ``value``; for ``max_monthly_mean`` those of the month that needs
+        the largest cut, or of the highest month where none needs one: ``(1 - cut_share) from_sources + from_rest``
+        is then the target), ``cut_share`` (0 where the target is met, 1 where even all of them would not do:
+        then ``met_with_cut`` is False), ``met_with_cut`` and ``note``; all NaN (``met_with_cut`` False) in a
+        year with days without a concentration.
 
     Raises
     ------
@@ -78,25 +80,35 @@ def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None
     if statistic not in STATISTICS:
         raise HydroError(f"{where}: statistic: expected 'annual_mean' or 'max_monthly_mean', got {statistic!r}")
     mask = np.array([t in chosen for t in tags])
-    parts = np.stack([np.nansum(conc[:, mask], axis=1), np.nansum(conc[:, ~mask], axis=1)], axis=1)  # [day, 2]
+    # a plain sum: a day without a concentration (a lake without water) stays unknown, not 0 mg/L
+    parts = np.stack([conc[:, mask].sum(axis=1), conc[:, ~mask].sum(axis=1)], axis=1)  # [day, 2]
     month_year, monthly = monthly_means(dates, parts)
     partial = partial_years(dates)
+    rest_tags = ", ".join(t for t in tags if t not in chosen) or "none"
     out = []
     for year in sorted({int(y) for y in month_year} - set(partial)):
-        m = monthly[month_year == year]  # [month, 2]: the chosen sources' part and the rest's
-        if statistic == "annual_mean":
-            sel, rest = float(m[:, 0].mean()), float(m[:, 1].mean())
-            share = _share(sel, rest, max_mg_per_l)
-        else:
-            k = int(np.argmax(m.sum(axis=1)))
-            sel, rest = float(m[k, 0]), float(m[k, 1])
-            share = max(_share(float(a), float(b), max_mg_per_l) for a, b in m)  # every month must hold
-        met = rest <= max_mg_per_l if statistic == "annual_mean" else bool((m[:, 1] <= max_mg_per_l).all())
-        out.append({"year": year, "value": sel + rest, "from_sources": sel, "from_rest": rest,
-                    "cut_share": share, "met_with_cut": met,
-                    "note": "" if met else f"the rest ({', '.join(t for t in tags if t not in chosen) or 'none'}) "
-                                           f"alone is above {max_mg_per_l:g} mg/L: no cut of these sources meets it"})
+        out.append(_year_row(year, monthly[month_year == year], max_mg_per_l, statistic, rest_tags))
     return out
+
+
+def _year_row(year: int, m: np.ndarray, target: float, statistic: str, rest_tags: str) -> dict[str, Any]:
+    """One year's row from its monthly means ``m`` [month, 2] (the chosen sources' part, the rest's; mg/L)."""
+    if not np.isfinite(m).all():
+        return {"year": year, "value": float("nan"), "from_sources": float("nan"), "from_rest": float("nan"),
+                "cut_share": float("nan"), "met_with_cut": False,
+                "note": f"no concentration on some days of {year} (a reservoir without water): no cut computed"}
+    if statistic == "annual_mean":
+        sel, rest = float(m[:, 0].mean()), float(m[:, 1].mean())
+        share, met = _share(sel, rest, target), rest <= target
+    else:  # every month must hold: the month needing the largest cut sets it, and its parts are shown
+        shares = [_share(float(a), float(b), target) for a, b in m]
+        k = int(np.argmax(shares)) if max(shares) > 0 else int(np.argmax(m.sum(axis=1)))
+        sel, rest = float(m[k, 0]), float(m[k, 1])
+        share, met = shares[k], bool((m[:, 1] <= target).all())
+    return {"year": year, "value": sel + rest, "from_sources": sel, "from_rest": rest, "cut_share": share,
+            "met_with_cut": met,
+            "note": "" if met else f"the rest ({rest_tags}) alone is above {target:g} mg/L: no cut of these sources "
+                                   "meets it"}
 
 
 def _share(sel: float, rest: float, target: float) -> float:
