@@ -79,3 +79,24 @@ def test_results_that_cannot_add_up_are_refused(files, second, extra, says):
     res = CliRunner().invoke(main, ["gep", str(files / "a.nc"), str(files / second), *extra])
     assert res.exit_code == 2, res.output
     assert says in res.output and "Traceback" not in res.output
+
+
+# -- from a review of the several-file GEP (2026-12-06) --------------------------------------------
+
+def test_rows_by_subbasin_of_several_files_say_which_basin_they_are_of(files):
+    """By subbasin, two basins' rows share one CSV with nothing telling them apart (no basin column; `input`
+    lists both files on every row): subbasin 'w1' of the watershed and of the twin are two identical keys."""
+    both, _ = _csv(files, files / "a.nc", files / "b.nc")
+    assert "basin" in both.columns
+    assert not both.duplicated(["basin", "scenario", "year", "subbasin", "pollutant"]).any()
+
+
+def test_the_weather_seed_of_station_runs_is_empty(tmp_path):
+    """docs/commands/gep.md: input_weather_seed is empty for a run on the station record; of two such files
+    (Miyun and Guanting on their station records) it is '; '."""
+    for basin in ("miyun", "guanting"):
+        res = CliRunner().invoke(main, ["run", basin, "--start", "2015-01-01", "--end", "2015-12-31",
+                                        "-o", str(tmp_path / f"{basin}.nc"), "-q"])
+        assert res.exit_code == 0, res.output
+    both, _ = _csv(tmp_path, tmp_path / "miyun.nc", tmp_path / "guanting.nc", "--by", "county")
+    assert both["input_weather_seed"].isna().all()  # empty cells
