@@ -30,7 +30,10 @@ from hydro.scenarios.cli import generated_weather_note
               help="Years the run covers only in part: labelled with '*', or left out.")
 @click.option("--price-year", type=click.IntRange(1900, 2200), default=None,
               help="Value every year at this year's prices (constant prices; default: each year at its own).")
-def gep_command(results, output, overwrite, prices, basin, by, partial_years, price_year=None):
+@click.option("--scenario", "scenarios", multiple=True, metavar="S",
+              help="Only this scenario of a hydro scenarios file (repeatable; default: every one); with several "
+                   "files, each must hold it.")
+def gep_command(results, output, overwrite, prices, basin, by, partial_years, price_year=None, scenarios=()):
     """Gross ecosystem product: water purification and water conservation, in yuan.
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.  Several results
@@ -53,7 +56,8 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
         check_output(output, overwrite, inputs=files_read(*paths, prices, basin))
         check_csv_name(output, "hydro gep", "its GEP table as CSV")  # after: an input named as -o is refused as such
     loaded = [check_hydro_results(load_results(p), p, "gep", sections=False) for p in paths]
-    check_together(paths, loaded)
+    chosen = list(dict.fromkeys(scenarios))
+    check_together(paths, loaded, chosen)
     if output and basin is None:  # the basins the results name are read too
         check_output(output, overwrite, inputs=files_read(*(named_basin(r) for r in loaded)))
     unit_prices = GepPrices.from_toml(prices) if prices else GepPrices()
@@ -68,6 +72,7 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
                        "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
         generated_weather_note(path, res.attrs, "water conservation and purification", res.dates[0])
         _estimated_weather_rows(path, res, got)
+        got = [r for r in got if not chosen or r["scenario"] in chosen]
         rows += got
         counties.append({r["county"] for r in got})
     if price_year is not None:  # said where the table is read: its yuan are not each year's own
@@ -84,10 +89,11 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
         click.echo(f"written: {output}")
 
 
-def check_together(paths: list, loaded: list) -> None:
+def check_together(paths: list, loaded: list, chosen: list[str] | None = None) -> None:
     """Refuse results that cannot be valued together: two of one basin (counted twice), or files over other
-    days or other scenarios than the first's (a county's total would add a year of one basin to nothing)."""
-    from hydro.errors import HydroError
+    days or other scenarios than the first's (a county's total would add a year of one basin to nothing); with
+    ``chosen`` scenarios (``--scenario``), each file must hold them (and may hold others)."""
+    from hydro.errors import HydroError, suggest
 
     def scenarios(res) -> list[str]:
         return [str(s) for s in res.coords.get("scenario", [])] or [str(res.attrs.get("scenario", "baseline"))]
@@ -103,9 +109,15 @@ def check_together(paths: list, loaded: list) -> None:
             raise HydroError(f"{path}: covers {res.dates[0]}..{res.dates[-1]}, {paths[0]} "
                              f"{first.dates[0]}..{first.dates[-1]}: results valued together must cover the same days "
                              "(run each basin over one period, e.g. hydro run BASIN --start D --end D)")
-        if scenarios(res) != scenarios(first):
-            raise HydroError(f"{path}: its scenarios ({', '.join(scenarios(res))}) are not those of {paths[0]} "
-                             f"({', '.join(scenarios(first))}): results valued together must hold the same scenarios")
+        held = scenarios(res)
+        for s in chosen or ():
+            if s not in held:
+                raise click.BadParameter(f"{path} holds no scenario '{s}'" + suggest(s, held)
+                                         + f"; it has {', '.join(held)}", param_hint="--scenario")
+        if not chosen and held != scenarios(first):
+            raise HydroError(f"{path}: its scenarios ({', '.join(held)}) are not those of {paths[0]} "
+                             f"({', '.join(scenarios(first))}): results valued together must hold the same scenarios "
+                             "(--scenario S picks those they share)")
 
 
 def _say_together(loaded: list, counties: list[set[str]], by: str) -> None:

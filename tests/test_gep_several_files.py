@@ -19,7 +19,8 @@ PERIOD = ["--start", "2001-01-01", "--end", "2002-12-31"]
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """The example watershed and a copy of it under another basin name (so every county lies in both), over
-    2001-2002, the copy over 2001 alone, and the copy with the example's `domestic` scenario."""
+    2001-2002, the copy over 2001 alone, the copy with the example's `domestic` scenario, and the example's
+    scenarios."""
     d = tmp_path_factory.mktemp("gep_several")
     twin = d / "twin"
     shutil.copytree(shipped_basins()["watershed"], twin)
@@ -35,6 +36,8 @@ def files(tmp_path_factory):
                   "-o", str(d / "domestic.nc"), "-q"],
                  ["run", "watershed", *PERIOD, "-o", str(d / "a.nc"), "-q"],
                  ["run", str(twin), *PERIOD, "-o", str(d / "b.nc"), "-q"],
+                 ["scenarios", "watershed", str(root / "configs/scenarios/watershed.toml"), *PERIOD,
+                  "-o", str(d / "sc.nc"), "-q"],
                  ["run", str(twin), "--start", "2001-01-01", "--end", "2001-12-31", "-o", str(d / "short.nc"), "-q"]):
         res = r.invoke(main, args)
         assert res.exit_code == 0, res.output
@@ -100,3 +103,18 @@ def test_the_weather_seed_of_station_runs_is_empty(tmp_path):
         assert res.exit_code == 0, res.output
     both, _ = _csv(tmp_path, tmp_path / "miyun.nc", tmp_path / "guanting.nc", "--by", "county")
     assert both["input_weather_seed"].isna().all()  # empty cells
+
+
+def test_scenarios_the_files_share_are_chosen_with_scenario(files):
+    # the review's limitation: Miyun's and Guanting's scenario files share some scenarios only, and were refused
+    refused = CliRunner().invoke(main, ["gep", str(files / "sc.nc"), str(files / "domestic.nc")])
+    assert refused.exit_code == 2 and "--scenario S picks those they share" in refused.output
+    both, _ = _csv(files, files / "sc.nc", files / "domestic.nc", "--scenario", "domestic", "--by", "county")
+    one, _ = _csv(files, files / "sc.nc", "--scenario", "domestic", "--by", "county")
+    assert set(both["scenario"]) == set(one["scenario"]) == {"domestic"}
+    merged = one.merge(both, on=["year", "county", "pollutant"], suffixes=("_one", "_both"))
+    # the copy runs the same scenario: each county's GEP doubles (1e-12: one sum)
+    pd.testing.assert_series_equal(merged["gep_yuan_both"], 2 * merged["gep_yuan_one"], check_names=False, rtol=1e-12)
+    missing = CliRunner().invoke(main, ["gep", str(files / "sc.nc"), str(files / "domestic.nc"), "--scenario",
+                                        "agriculture"])
+    assert missing.exit_code == 2 and "domestic.nc holds no scenario 'agriculture'" in missing.output
