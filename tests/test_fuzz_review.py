@@ -188,3 +188,26 @@ def test_a_catchment_files_missing_forcing_names_the_file_and_key(tmp_path):
     res = CliRunner().invoke(main, ["run", str(toml), "-o", str(tmp_path / "o.nc")])
     assert res.exit_code == 2, res.output
     assert "catchment.toml: key 'forcing':" in res.output and "nope.csv: file not found" in res.output
+
+
+def test_a_groundwater_residence_of_a_million_years_is_refused():
+    # the fuzz review: residence_years = 8e6 (or 1e300) ran, a store that never drains
+    import tomllib
+
+    from hydro.errors import HydroError
+    from hydro.sources import SourceParameters
+    from hydro.tomlio import Table
+
+    text = """
+[[subbasins]]
+id = "a"
+[subbasins.sources.groundwater]
+leaching_fraction = 0.2
+residence_years = {years}
+[subbasins.sources.land_use.cropland]
+share = 1.0
+emc_mg_per_l = 2.0
+"""
+    SourceParameters.from_table(Table(tomllib.loads(text.format(years=30.0)), "basin.toml"))  # decades: fine
+    with pytest.raises(HydroError, match=r"residence_years.*millennium"):
+        SourceParameters.from_table(Table(tomllib.loads(text.format(years=8e6)), "basin.toml"))

@@ -57,6 +57,11 @@ EFFLUENT_TN_MG_L = {"minimum": 0.0, "maximum": MAX_EFFLUENT_TN_MG_L,
 MAX_EFFLUENT_M3_PER_DAY = 1.0e7
 EFFLUENT_M3_PER_DAY = {"minimum": 0.0, "maximum": MAX_EFFLUENT_M3_PER_DAY,
                        "why": "more than the largest treatment plants discharge; m3 a year given as m3 a day?"}
+#: Bounds of the groundwater store's mean residence time, years: legacy-N studies find lags of years to decades
+#: (up to about 30 years behind stream N, Van Meter & Basu 2015; deep aquifers hold older water, but it no longer
+#: feeds a river's baseflow within a run), so 1,000 leaves room; 8e6 or 1e300 ran (a store that never drains).
+RESIDENCE_YEARS = {"positive": True, "maximum": 1000.0,
+                   "why": "a store that would drain over more than a millennium; days or months given as years?"}
 #: What a yearly field may be given as: a number, a ``{year: value}`` dict or a YearSeries.
 Yearly = YearSeries | float | dict
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from hydro.errors import suggest
-from hydro.sources.blocks import FRACTION, Block, Yearly, at, block_table, read_str
+from hydro.sources.blocks import FRACTION, RESIDENCE_YEARS, Block, Yearly, at, block_table, read_str
 from hydro.sources.deposition import land_deposition, land_fractions
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
@@ -61,7 +61,7 @@ class Groundwater(Block):
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY: ClassVar[dict[str, dict]] = {
-        "leaching_fraction": FRACTION, "residence_years": {"positive": True}}
+        "leaching_fraction": FRACTION, "residence_years": RESIDENCE_YEARS}
     _PLAIN: ClassVar[tuple[str, ...]] = ("initial_kg", "timing")
 
     def __post_init__(self):
