@@ -5,6 +5,7 @@ series; DE's note for a budget of one population.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from datetime import date
@@ -195,16 +196,22 @@ def test_de_with_one_population_says_so(tmp_path):
     assert "no convergence test" in result.output and "max_evaluations" in result.output
 
 
-def test_de_on_overflowing_losses_is_quiet(tmp_path):
+def test_de_on_overflowing_losses_is_quiet(tmp_path, monkeypatch):
     """Le Léguer with x3 up to 1e300 (losses to ~1e247): SciPy's convergence test (the std of the
     population's losses) printed 'RuntimeWarning: overflow encountered in square' amid the
-    report; the search is the same (not converged), without the warning."""
+    report; the search is the same (not converged), without the warning.  Such bounds are refused up front
+    since 2026-12-06 (a store above 10,000 mm: the fuzz review), so the store maximum is lifted here to reach
+    the search, as tests/test_calibration_review_2026_12_01.py does."""
     from hydro.calibration import calibrate
     from hydro.calibration.config import CalibrationConfig
+    from hydro.errors import HydroError
 
     config = _leguer(tmp_path, 40)
     config.write_text(config.read_text(encoding="utf-8").replace("lower = 5.0\nupper = 1000.0",
                                                                  "lower = 5.0\nupper = 1e300"), encoding="utf-8")
+    with pytest.raises(HydroError, match="above 10000 mm"):
+        calibrate(CalibrationConfig.from_toml(config), tmp_path / "refused", serial=True)
+    monkeypatch.setattr("hydro.gr4j_parameters.MAX_STORE_MM", math.inf)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = calibrate(CalibrationConfig.from_toml(config), tmp_path / "out", serial=True)
