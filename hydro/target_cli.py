@@ -74,7 +74,8 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
                                for r in rows], indent=1))  # a dried lake's NaN: null, as JSON has no NaN
     else:
         cut = _cut_sources(ds, chosen)
-        what = "annual mean of monthly means" if statistic == "annual_mean" else "highest monthly mean"
+        what = ("annual mean of monthly means" if statistic == "annual_mean" else
+                "highest monthly mean; the parts are of the month that sets the cut")
         click.echo(f"{results}: reservoir {reservoir}, TN {what}")
         click.echo(f"target: {target:g} mg/L{label}; cut together: {', '.join(cut)}")
         click.echo(format_rows(rows))
@@ -145,12 +146,16 @@ def format_rows(rows: list[dict]) -> str:
     of the cut.  A year no cut of the sources meets says so instead of a share."""
     import numpy as np
 
+    from hydro.dates import MONTHS
+
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault((r.get("scenario"), r["year"]), []).append(r)
     scen = any(k[0] is not None for k in groups)
     ens = any("member" in r for r in rows)
-    head = (f"{'scenario':20s} " if scen else "") + f"{'year':>4s} {'TN mg/L':>8s} {'from cut':>9s} {'from rest':>9s}"
+    monthly = any("month" in r for r in rows)  # max_monthly_mean: the parts' month
+    head = ((f"{'scenario':20s} " if scen else "") + f"{'year':>4s} {'TN mg/L':>8s}" + (" month" if monthly else "")
+            + f" {'from cut':>9s} {'from rest':>9s}")
     width = 40 if ens else 16
     lines = [head + (f" {'cut needed (median member, range)':>{width}s}" if ens else f" {'cut needed':>{width}s}")]
     for (name, year), rs in groups.items():
@@ -160,8 +165,9 @@ def format_rows(rows: list[dict]) -> str:
         if ens:
             share = np.array([r["cut_share"] for r in rs])
             text += f" ({_percent(np.nanmin(share))}-{_percent(np.nanmax(share))}, {len(rs)} members)"
-        lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {mid['value']:8.3f} {mid['from_sources']:9.3f} "
-                     f"{mid['from_rest']:9.3f} {text:>{width}s}")
+        month = f" {MONTHS[mid['month'] - 1]:>5s}" if monthly and mid.get("month") else ("      " if monthly else "")
+        lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {mid['value']:8.3f}{month} "
+                     f"{mid['from_sources']:9.3f} {mid['from_rest']:9.3f} {text:>{width}s}")
     return "\n".join(lines)
 
 

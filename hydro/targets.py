@@ -57,10 +57,11 @@ def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None
     Returns
     -------
     list of dict
-        One per calendar year the run covers whole: ``year``, ``value`` (mg/L, as run), ``from_sources``
-        and ``from_rest`` (mg/L, the parts of ``value``; for ``max_monthly_mean`` those of the month that needs
-        the largest cut, or of the highest month where none needs one: ``(1 - cut_share) from_sources + from_rest``
-        is then the target), ``cut_share`` (0 where the target is met, 1 where even all of them would not do:
+        One per calendar year the run covers whole: ``year``, ``value`` (mg/L, as run: the annual mean of
+        monthly means, or the highest monthly mean), ``from_sources`` and ``from_rest`` (mg/L, the parts of the
+        annual mean; for ``max_monthly_mean`` those of ``month``, 1-12, the month that needs the largest cut,
+        or the highest month where none needs one: ``(1 - cut_share) from_sources + from_rest`` is then the
+        target), ``cut_share`` (0 where the target is met, 1 where even all of them would not do:
         then ``met_with_cut`` is False), ``met_with_cut`` and ``note``; all NaN (``met_with_cut`` False) in a
         year with days without a concentration.
 
@@ -97,18 +98,19 @@ def _year_row(year: int, m: np.ndarray, target: float, statistic: str, rest_tags
         return {"year": year, "value": float("nan"), "from_sources": float("nan"), "from_rest": float("nan"),
                 "cut_share": float("nan"), "met_with_cut": False,
                 "note": f"no concentration on some days of {year} (a reservoir without water): no cut computed"}
+    note = "" if (m[:, 1] <= target).all() else (f"the rest ({rest_tags}) alone is above {target:g} mg/L: no cut "
+                                                 "of these sources meets it")
     if statistic == "annual_mean":
         sel, rest = float(m[:, 0].mean()), float(m[:, 1].mean())
-        share, met = _share(sel, rest, target), rest <= target
-    else:  # every month must hold: the month needing the largest cut sets it, and its parts are shown
-        shares = [_share(float(a), float(b), target) for a, b in m]
-        k = int(np.argmax(shares)) if max(shares) > 0 else int(np.argmax(m.sum(axis=1)))
-        sel, rest = float(m[k, 0]), float(m[k, 1])
-        share, met = shares[k], bool((m[:, 1] <= target).all())
-    return {"year": year, "value": sel + rest, "from_sources": sel, "from_rest": rest, "cut_share": share,
-            "met_with_cut": met,
-            "note": "" if met else f"the rest ({rest_tags}) alone is above {target:g} mg/L: no cut of these sources "
-                                   "meets it"}
+        note = "" if rest <= target else note
+        return {"year": year, "value": sel + rest, "from_sources": sel, "from_rest": rest,
+                "cut_share": _share(sel, rest, target), "met_with_cut": not note, "note": note}
+    # every month must hold: the month needing the largest cut sets it (where none can, the one whose rest is
+    # highest; where none needs one, the highest), and its parts are given with it
+    shares = [_share(float(a), float(b), target) for a, b in m]
+    k = max(range(len(m)), key=lambda i: (shares[i], m[i, 1] if shares[i] >= 1 else m[i].sum()))
+    return {"year": year, "value": float(m.sum(axis=1).max()), "month": k + 1, "from_sources": float(m[k, 0]),
+            "from_rest": float(m[k, 1]), "cut_share": shares[k], "met_with_cut": not note, "note": note}
 
 
 def _share(sel: float, rest: float, target: float) -> float:
