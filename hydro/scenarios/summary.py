@@ -576,6 +576,24 @@ def _scenario_names(path: Path) -> list[str]:
         return text_values(ds.variables["scenario"])
 
 
+def _months_span(series, years: list[int]) -> str:
+    """The months of ``years`` the series has values in, as the effects' label: ``"2013-2016"`` for whole years,
+    ``"2001-03..2003-06"`` for a run over part of them (the means are over those months only: a review, 2026-12-06,
+    found a Mar 2001 - Jun 2003 mean labelled 2001-2003 beside payments that call 2001 and 2003 partial)."""
+    if not years:  # (evaluate refuses a series outside the agreement's period)
+        return "none"
+    have = np.zeros(12 * len(years), dtype=bool)
+    for section in series.sections:
+        for parameter in series.parameters(section):
+            for i, year in enumerate(years):
+                have[12 * i:12 * i + 12] |= np.isfinite(series.monthly(section, parameter, year))
+    first, last = (int(k) for k in np.flatnonzero(have)[[0, -1]]) if have.any() else (0, 12 * len(years) - 1)
+    (y0, m0), (y1, m1) = divmod(first, 12), divmod(last, 12)
+    if (m0, m1) == (0, 11):
+        return str(years[y0]) if y0 == y1 else f"{years[y0]}-{years[y1]}"
+    return f"{years[y0]}-{m0 + 1:02d}..{years[y1]}-{m1 + 1:02d}"
+
+
 def _series_means(series, place: str, parameter: str, load: bool, years) -> tuple[float, float]:
     """(mean of the monthly means (mg/L), mean load (kg/d) or NaN) over the months of ``years`` with values.
 
@@ -673,8 +691,7 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
     base = "baseline" if "baseline" in names else names[0]
     base_series, base_payments = evaluated[base]
     years = [y for y in base_series.years if agreement.period[0] <= y <= agreement.period[1]]
-    span = ("none" if not years else str(years[0]) if len(years) == 1  # (evaluate refuses a series outside it)
-            else f"{years[0]}-{years[-1]}")
+    span = _months_span(base_series, years)
     base_parts = _quality_parts(base_payments)
     rows: list[dict] = []
 
