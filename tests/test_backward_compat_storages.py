@@ -8,7 +8,7 @@ end of the day").  The readers took the meaning from the current declaration, no
   end-of-month state (a water budget closed from it is off by the storages' mean-vs-end difference);
 * ``load_results(old_monthly).to_netcdf(yearly)`` takes December's mean as the year's end state and writes it
   as ``time: point``;
-* the report's reservoir table labels it "mean of the periods' end storage".
+* the report's reservoir table labels it "day-weighted mean of the periods' end storage".
 
 Synthesised here from a new monthly file by restoring the two attributes an older file had.  The readers now
 refuse such a file naming the change and what to do (hydro.results_checks.check_period_states)."""

@@ -235,7 +235,8 @@ def reservoir_tables(results, constituents, scenario=None) -> list[ReportTable]:
     ndays = float(years.step_days.sum())
     # an aggregated file holds each period's end storage (hydro.variables.Variable.state): their mean
     ends = str(results.attrs.get("time_aggregation", "daily")) in ("monthly", "yearly")
-    rows_spec = [("reservoir_storage", "mean of the periods' end storage" if ends else "mean storage", "million m³",
+    rows_spec = [("reservoir_storage", "day-weighted mean of the periods' end storage" if ends
+                  else "mean storage", "million m³",
                   1e-6, "mean"),
                  ("reservoir_level", "mean level", "m", 1.0, "mean"),
                  ("reservoir_area", "mean surface area", "km²", 1e-6, "mean"),
