@@ -224,8 +224,12 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
         if len(shortest) == 5:
             break
     names = ", ".join(f"'{network.reaches[r].id}' ({dx:.3g} m)" for r, dx in shortest.items())
+    from hydro._transport_kernels import NO_STEP
+
+    need = "more sub-steps than can be counted (a step of 0: a speed or dispersion beyond any river's?)" if \
+        int(substeps[day]) >= NO_STEP else f"{int(substeps[day]):,} sub-steps"
     raise HydroError(
-        f"transport: {when} would need {int(substeps[day]):,} sub-steps (at most {limit:,} a day, a step of "
+        f"transport: {when} would need {need} (at most {limit:,} a day, a step of "
         f"{SECONDS_PER_DAY / limit:.3g} s): some cells are too short or small for the water through them that day. "
         + _flood(network, q_in, day, res_outflow) +
         f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
