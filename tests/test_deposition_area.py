@@ -25,7 +25,7 @@ from hydro.sources.deposition import counted_surfaces, land_fractions
 from hydro.sources.groundwater import surplus
 from hydro.sources.loads import yearly_rates
 from hydro.sources.stacked import rates as stacked_rates
-from hydro.sources.washoff import _applied
+from hydro.sources.washoff import applied_n
 
 YEARS = np.array([2015, 2016])
 DAYS = np.array([365.0, 366.0])
@@ -81,7 +81,7 @@ def test_water_surface_is_not_counted_twice_in_a_small_basin():
     r = yearly_rates(sub, YEARS, 10.0)
     np.testing.assert_allclose(r["gw_input_kg_d"], 0.5 * 18.0 * 1000.0 / DAYS, rtol=1e-14)
     # wash-off's applied N (other: deposition on land and fixation), kg/d
-    np.testing.assert_allclose(_applied(sub, YEARS, 10.0)[2], 900 * 20.0 / DAYS, rtol=1e-14)
+    np.testing.assert_allclose(applied_n(sub, YEARS, 10.0)[2], 900 * 20.0 / DAYS, rtol=1e-14)
     # the water surface's own deposition is delivered as before: 100 ha x 40
     np.testing.assert_allclose(r["deposition"], 100 * 40.0 / DAYS, rtol=1e-14)
 
