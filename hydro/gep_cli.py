@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from hydro.scenarios.cli import generated_weather_note
+from hydro.cli_output import generated_weather_note
 
 
 @click.command("gep")

@@ -47,9 +47,7 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
     load: one run gives, for every whole year, the share of the chosen sources' delivered loads that brings the
     year's mean of monthly means (or its highest monthly mean) down to the target.
     """
-    import json
-    import math
-
+    from hydro.cli_output import json_rows
     from hydro.clitools import files_read, refuse_empty_output
     from hydro.outputs import check_output
     from hydro.results import open_results
@@ -70,12 +68,11 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
     if csv_out:
         _write_csv(rows, csv_out, overwrite, results)
     if as_json:
-        click.echo(json.dumps([{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}
-                               for r in rows], indent=1))  # a dried lake's NaN: null, as JSON has no NaN
+        click.echo(json_rows(rows))  # a dried lake's NaN: null
     else:
         cut = _cut_sources(ds, chosen)
         what = ("annual mean of monthly means" if statistic == "annual_mean" else
-                "highest monthly mean; the parts are of the month that sets the cut")
+                "highest monthly mean; month, its TN and the parts: the month that sets the cut")
         click.echo(f"{results}: reservoir {reservoir}, TN {what}")
         click.echo(f"target: {target:g} mg/L{label}; cut together: {', '.join(cut)}")
         click.echo(format_rows(rows))
@@ -154,8 +151,8 @@ def format_rows(rows: list[dict]) -> str:
     scen = any(k[0] is not None for k in groups)
     ens = any("member" in r for r in rows)
     monthly = any("month" in r for r in rows)  # max_monthly_mean: the parts' month
-    head = ((f"{'scenario':20s} " if scen else "") + f"{'year':>4s} {'TN mg/L':>8s}" + (" month" if monthly else "")
-            + f" {'from cut':>9s} {'from rest':>9s}")
+    head = ((f"{'scenario':20s} " if scen else "") + f"{'year':>4s} {'TN mg/L':>8s}"
+            + (" month  its TN" if monthly else "") + f" {'from cut':>9s} {'from rest':>9s}")
     width = 40 if ens else 16
     lines = [head + (f" {'cut needed (median member, range)':>{width}s}" if ens else f" {'cut needed':>{width}s}")]
     for (name, year), rs in groups.items():
@@ -164,8 +161,11 @@ def format_rows(rows: list[dict]) -> str:
         text = _cut_text(mid)
         if ens:
             share = np.array([r["cut_share"] for r in rs])
-            text += f" ({_percent(np.nanmin(share))}-{_percent(np.nanmax(share))}, {len(rs)} members)"
-        month = f" {MONTHS[mid['month'] - 1]:>5s}" if monthly and mid.get("month") else ("      " if monthly else "")
+            known = share[np.isfinite(share)]
+            text += (f" ({_percent(known.min())}-{_percent(known.max())}, {len(rs)} members)" if known.size
+                     else f" ({len(rs)} members)")
+        month = (f" {MONTHS[mid['month'] - 1]:>5s} {mid['from_sources'] + mid['from_rest']:7.3f}"
+                 if monthly and mid.get("month") else " " * 14 if monthly else "")  # the month setting the cut
         lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {mid['value']:8.3f}{month} "
                      f"{mid['from_sources']:9.3f} {mid['from_rest']:9.3f} {text:>{width}s}")
     return "\n".join(lines)
@@ -206,8 +206,8 @@ def _notes(ds, path, rows) -> None:
     """On stderr: what the cut is, the years left out (the run covers them in part), and the weather's caveats."""
     import numpy as np
 
+    from hydro.cli_output import generated_weather_note
     from hydro.dates import partial_years
-    from hydro.scenarios.cli import generated_weather_note
     from hydro.weather_provenance import estimated_in_results
 
     click.echo(f"note: {CUT_IS}", err=True)

@@ -181,7 +181,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         results are identical to one thread's).  Default: :data:`TRANSPORT_THREADS`, used only where
         the work splits into lanes of comparable size (:func:`hydro.transport_args.lanes`).
     max_substeps : int or None
-        Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases).
+        Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases, short of a
+        step of 0 s or NaN, which always stops the run).
     local_steps : LocalSteps or "auto", optional
         Local time steps per chain (:class:`hydro.transport_args.LocalSteps`); default: off.  ``"auto"``: their
         defaults where the estimated gain on the run's flows is large enough (:mod:`hydro.local_steps_auto`; the
@@ -216,10 +217,12 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         raise HydroError(f"dispersion_limit must lie in (0, 1], got {dispersion_limit}")
     if isinstance(local_steps, str) and local_steps != "auto":
         raise HydroError(f"local_steps must be a LocalSteps, None or \"auto\", got {local_steps!r}")
+    from hydro._transport_kernels import NO_STEP  # the count of a step of 0 s or NaN: above any limit
+
     arr, period, zero = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
-                     2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead, zero,
+                     NO_STEP - 1 if max_substeps is None else int(max_substeps), local_steps, skip_dead, zero,
                      _dispersion_every(dispersion_every))
     run.on_lane = on_lane
     lanes = _kernel_args.lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)

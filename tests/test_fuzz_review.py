@@ -213,3 +213,56 @@ emc_mg_per_l = 2.0
     SourceParameters.from_table(Table(tomllib.loads(text.format(years=30.0)), "basin.toml"))  # decades: fine
     with pytest.raises(HydroError, match=r"residence_years.*millennium"):
         SourceParameters.from_table(Table(tomllib.loads(text.format(years=8e6)), "basin.toml"))
+
+
+def test_a_non_finite_courant_count_stops_with_dispersion_every(tmp_path):
+    """The kernel's guard before its multirate dispersion search: with dispersion_every = 3 and a Courant count of
+    NO_STEP (2**53) the search looped ~6e15 times (the session diff's mutation review); the existing test runs with
+    dispersion_every = 1, where the guard is not reached.  In a process of its own, so that a hang fails."""
+    import subprocess
+    import sys
+
+    folder = _edit(tmp_path, "tiny", 'velocity_coeff = 0.22', 'velocity_coeff = 1e300')
+    basin = folder / "basin.toml"
+    basin.write_text(basin.read_text(encoding="utf-8").replace("courant = 0.9 ", "dispersion_every = 3\ncourant = 0.9 ",
+                                                               1), encoding="utf-8")
+    code = ("import sys, numpy as np; import hydro.network_tables as t; t.MAX_VELOCITY_COEFF = np.inf; "
+            "from hydro.cli import main; sys.argv = ['hydro', 'run', sys.argv[1], '--start', '2020-01-01', "
+            "'--end', '2020-01-10', '-o', sys.argv[2]]; main()")
+    r = subprocess.run([sys.executable, "-c", code, str(folder), str(tmp_path / "o.nc")], capture_output=True,
+                       text=True, timeout=300)  # a loop of 6e15 steps would not end
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert "sub-steps" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("old, new, key", [
+    ("slope_m_per_m = 0.004", "slope_m_per_m = 4.0", "slope_m_per_m"),
+], ids=["slope 4 m/m"])
+def test_a_slope_steeper_than_45_degrees_is_refused(tmp_path, old, new, key):
+    _refused(CliRunner().invoke(main, ["info", str(_edit(tmp_path, "watershed", old, new))]), "basin.toml", key)
+
+
+def test_a_trapezoid_wider_than_any_river_is_refused(tmp_path):
+    from hydro.errors import HydroError
+    from hydro.network_tables import read_channel
+    from hydro.tomlio import Table
+
+    reach = Table({"channel": {"shape": "trapezoid", "bottom_width_m": 6e6, "side_slope": 2.0, "manning_n": 0.035}},
+                  tmp_path / "basin.toml")
+    with pytest.raises(HydroError, match="bottom_width_m"):
+        read_channel(reach, "r", 0.001)
+
+
+def test_a_fixed_payment_given_twice_is_refused(tmp_path):
+    # the session diff's review: the duplicate-rule check skipped [[fixed]], so a pasted line was paid twice
+    from hydro.compensation import Agreement
+    from hydro.errors import HydroError
+
+    agreement = ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml"
+    text = agreement.read_text(encoding="utf-8")
+    block = re.search(r"^\[\[fixed\]\]\n(?:(?!\[\[).*\n)*", text, re.M).group(0)
+    a = tmp_path / "a.toml"
+    a.write_text(text + "\n" + block, encoding="utf-8")
+    Agreement.from_toml(agreement)  # as shipped
+    with pytest.raises(HydroError, match=r"a\.toml: fixed\[\d+\] and fixed\[\d+\] are the same rule"):
+        Agreement.from_toml(a)

@@ -118,3 +118,10 @@ def test_scenarios_the_files_share_are_chosen_with_scenario(files):
     missing = CliRunner().invoke(main, ["gep", str(files / "sc.nc"), str(files / "domestic.nc"), "--scenario",
                                         "agriculture"])
     assert missing.exit_code == 2 and "domestic.nc holds no scenario 'agriculture'" in missing.output
+
+
+def test_a_county_in_two_basins_names_both_basins(files):
+    both, _ = _csv(files, files / "a.nc", files / "b.nc", "--by", "county")
+    assert set(both["basin"]) == {"watershed, twin"}
+    one, _ = _csv(files, files / "a.nc", "--by", "county")
+    assert set(one["basin"]) == {"watershed"}

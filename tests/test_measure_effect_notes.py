@@ -216,3 +216,15 @@ def test_a_conversion_to_a_cleaner_class_says_nothing_of_it(tmp_path):
         .replace('to_class = "orchard"', 'to_class = "forest"').replace("to_emc_mg_per_l = 6.0\n", "")
     _, notes = _compile(tmp_path, body, "orchard")
     assert not any("adds N" in n for n in notes), notes
+
+
+def test_a_conversion_to_a_class_of_the_same_emc_does_not_say_it_adds_n(tmp_path):
+    body = ORCHARD.replace("to_emc_mg_per_l = 6.0", "to_emc_mg_per_l = 0.8")  # forest's own EMC in w1
+    _, notes = _compile(tmp_path, body, "orchard")
+    assert not any("adds N" in n for n in notes), notes
+
+
+def test_a_managed_loss_equal_to_the_unmanaged_loss_keeps_nothing_out_and_says_so(tmp_path):
+    body = MANURE.replace("managed_share = 0.8\n", "managed_share = 0.8\nmanaged_loss_fraction = 0.08\n")
+    _, notes = _compile(tmp_path, body, "manure", MANURE_OVERRIDES)  # w1 pig loss_fraction 0.08
+    assert any("managed_loss_fraction 0.08 is not below the loss_fraction" in n for n in notes), notes

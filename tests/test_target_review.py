@@ -121,3 +121,65 @@ def test_the_text_table_does_not_label_another_month_the_highest(ws):
     shown = float(row.split()[1])
     if "highest monthly mean" in header:
         assert shown == pytest.approx(highest, abs=6e-4), (header, row, highest)
+
+
+# -- the session diff's mutation review (2026-12-06): survivors of targets.py and target_cli.py --------
+
+def test_max_monthly_mean_names_the_binding_month_1_to_12():
+    """M3 ("month": k instead of k + 1): July binds, so month is 7 (and January would print as blank)."""
+    ds = _synthetic({1: [2.3, 0.0, 0.0, 0.1], 7: [0.5, 0.0, 0.0, 0.9]})
+    (row,) = required_cut(ds, "lake", 1.0, statistic="max_monthly_mean")
+    assert row["month"] == 7
+    assert row["from_rest"] == pytest.approx(0.9)
+
+
+def test_where_no_month_can_be_met_the_month_with_the_highest_rest_is_given():
+    """M2 (tie-break on the month's total instead of its rest): March's rest (1.5) keeps it from the target most,
+    though May's total (4.2) is higher."""
+    ds = _synthetic({3: [0.1, 0.0, 0.0, 1.5], 5: [3.0, 0.0, 0.0, 1.2]})
+    (row,) = required_cut(ds, "lake", 1.0, statistic="max_monthly_mean")
+    assert not row["met_with_cut"] and row["cut_share"] == 1.0
+    assert row["month"] == 3 and row["from_rest"] == pytest.approx(1.5)
+    assert row["value"] == pytest.approx(4.2)  # the highest monthly mean, another month
+
+
+def test_a_dry_month_gives_no_cut_and_says_why():
+    """M5 (the non-finite check dropped): the row then read cut_share 1.0 and 'the rest alone is above'."""
+    ds = _synthetic({m: [2.0, 0.0, 0.0, 0.0] for m in range(1, 13)})
+    ds["reservoir_tn_source_concentration"][:31] = np.nan
+    for statistic in ("annual_mean", "max_monthly_mean"):
+        (row,) = required_cut(ds, "lake", 1.0, statistic=statistic)
+        assert np.isnan(row["cut_share"]) and row["met_with_cut"] is False
+        assert "no concentration" in row["note"] and "alone is above" not in row["note"]
+
+
+def test_an_annual_rest_exactly_at_the_target_is_met_by_cutting_everything():
+    """M1 (rest < target): half the months' rest 0.5, half 1.5: the annual mean of the rest is the target."""
+    ds = _synthetic({m: [0.4, 0.0, 0.0, 0.5 if m <= 6 else 1.5] for m in range(1, 13)})
+    (row,) = required_cut(ds, "lake", 1.0)
+    assert row["from_rest"] == 1.0
+    assert row["met_with_cut"] and row["note"] == "" and row["cut_share"] == 1.0
+
+
+def test_an_even_ensemble_shows_the_lower_median_member():
+    """M6 (ranked[len // 2]): with two members the table shows the lower-cut member, as format_rows says."""
+    rows = [{"member": m, "year": 2015, "value": s + r, "from_sources": s, "from_rest": r, "cut_share": c,
+             "met_with_cut": True} for m, (s, r, c) in enumerate([(1.2, 0.1, 0.3), (1.0, 0.2, 0.1)])]
+    line = format_rows(rows).splitlines()[1]
+    assert line.split()[1] == "1.200" and "10.0 % (10.0 %-30.0 %, 2 members)" in line
+
+
+def test_json_of_a_year_without_a_concentration_is_strict_json(tmp_path):
+    src = tmp_path / "ws.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "--start", "2001-01-01", "--end", "2001-12-31", "-o", str(src),
+                                  "-q"])
+    assert r.exit_code == 0, r.output
+    with xr.open_dataset(src) as ds:
+        ds = ds.load()
+    ds["reservoir_tn_source_concentration"][:31] = np.nan  # January: a dry lake
+    dry = tmp_path / "dry.nc"
+    ds.to_netcdf(dry)
+    res = CliRunner().invoke(main, ["target", str(dry), "lake", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+    assert rows[0]["cut_share"] is None and rows[0]["met_with_cut"] is False

@@ -154,7 +154,7 @@ class Agreement:
         for kind in COMPONENTS[:-1]:
             for t in _no_rule_twice(top.tables(kind, [])):
                 rules.append(_read_rule(kind, t, payer, payee, period, agreement_prov, log))
-        fixed = tuple(f for t in top.tables("fixed", [])
+        fixed = tuple(f for t in _no_rule_twice(top.tables("fixed", []))
                       for f in _read_fixed(t, payer, payee, period, agreement_prov, log))
         reported = tuple(_read_reported(t) for t in top.tables("reported", []))
         inference = (_read_inference(top.table("inference"), rules, log, period) if top.has("inference")

@@ -1,8 +1,7 @@
 """Click commands of this package, to be added to the ``hydro`` group in :mod:`hydro.cli`.
 
-``scenarios_command`` (``hydro scenarios``) and ``gep_command`` (``hydro gep``) are
-complete commands: ``main.add_command(scenarios_command)``,
-``main.add_command(gep_command)``.  :func:`compensate_scenarios` is the body of
+``scenarios_command`` (``hydro scenarios``) is a complete command (``hydro gep``'s is in
+:mod:`hydro.gep_cli`).  :func:`compensate_scenarios` is the body of
 ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml`` (the incentives table).
 They parse, call the library and print; a HydroError becomes exit status 2 through
 the group.
@@ -276,22 +275,11 @@ def _provenance(basin_file, scenario_file, weather_seed=None) -> dict[str, str]:
             "weather_seed": "" if weather_seed is None else str(weather_seed)}
 
 
-def generated_weather_note(path, attrs=None, what: str = "payments", first=None) -> None:
-    """On stderr, :func:`hydro.compensation.notes.generated_weather_text` (nothing for a run on the station record)."""
-    from hydro.compensation.notes import generated_weather_text
-
-    text = generated_weather_text(path, attrs, what, first)
-    if text:
-        click.echo(text, err=True)
-
-
 def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
                          overwrite=False, skip_unavailable=False, overrides=(), provenance=None) -> None:
     """Body of ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml``: the incentives table
     (``--skip-unavailable`` and ``--set`` apply as for one series; ``provenance``: what it is computed
     from, :func:`hydro.provenance.compensation_provenance`, in the CSV's columns and the text's header)."""
-    import json
-    import math
 
     from hydro.scenarios.incentives import format_incentives, incentives, write_incentives_csv
 
@@ -303,9 +291,9 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
     if csv_out:
         write_incentives_csv(rows, csv_out, overwrite=overwrite, provenance=provenance)
     if as_json:
-        clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
-                 for r in rows]
-        click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
+        from hydro.cli_output import json_rows
+
+        click.echo(json_rows(rows))
     else:
         if provenance:
             from hydro.provenance import provenance_lines
