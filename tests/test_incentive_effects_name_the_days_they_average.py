@@ -49,5 +49,10 @@ def test_effect_means_of_a_partial_run_name_the_days_they_cover(tmp_path):
     assert abs(float(row["value"]) - effects[0]["value"]) < 1e-9  # the same number ...
     # ... so the same span: not whole calendar years 2001-2003 when the run covers Mar 2001 - Jun 2003
     assert effects[0]["year"] == "2001-03..2003-06", (effects[0]["year"], row["year"])
+    with open(summary, newline="") as fh:  # the per-year cost rows are whole years': the partial ones say so
+        costs = {r["year"]: r["source"] for r in csv.DictReader(fh) if r["scenario"] == "domestic"
+                 and r["quantity"] == "cost"}
+    assert costs["2001"] == "whole year; the run covers Mar-Dec only" and costs["2002"] == ""
+    assert costs["2003"] == "whole year; the run covers Jan-Jun only" and costs["all"] == ""
     text = CliRunner().invoke(main, ["compensate", "--scenarios", str(out), str(ag)]).output
     assert "mean over 2001-03..2003-06, the agreement's years in the run" in text

@@ -191,7 +191,6 @@ def check_target_locations(sfile, locs: list[str]) -> None:
 
 def summarise(run) -> list[dict]:
     """Summary rows of a :class:`~hydro.scenarios.run.ScenarioRun` (see the module docstring)."""
-
     rows: list[dict] = []
 
     def add(s, q, value, unit, location="", source="", year="all"):
@@ -242,7 +241,8 @@ def summarise(run) -> list[dict]:
         add(sid, "n_kept_out_on_land", float(np.sum(land[counted_mask])), "kg")
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
-            add(sid, "cost", cost_y[k], priced("yuan", run.sfile.price_year), year=int(y))  # "yuan (2020 prices)"
+            whole = f"whole year; the run covers {partial[int(y)]}" if int(y) in partial else ""  # a part's row
+            add(sid, "cost", cost_y[k], priced("yuan", run.sfile.price_year), source=whole, year=int(y))
         run_cost = float(costs_of_days_run(res, run.sfile.cost_method).sum())
         add(sid, "cost", run_cost, priced("yuan", run.sfile.price_year))
         per_kg = priced(per_kg_unit(run.sfile.cost_method), run.sfile.price_year)  # spent: no cost-effectiveness
