@@ -1,7 +1,7 @@
-"""``hydro target``: the share of a reservoir's sources' TN to cut for a target, per year (:mod:`hydro.targets`).
+"""``hydro target``: the share of the sources' TN to cut for a reservoir or section to meet a target, per year.
 
 A planner's question ("what must the Yongding shed for Guanting to reach Class III?") from the command line: the
-rows of :func:`hydro.targets.required_cut` for one reservoir of a results file, for each scenario of a
+rows of :func:`hydro.targets.required_cut` for one reservoir or section of a results file, for each scenario of a
 ``hydro scenarios`` file and each member of an ensemble, as a table, a JSON list or a CSV (docs/commands/target.md).
 """
 
@@ -23,7 +23,7 @@ NOT_CUT_ARE = ("'initial' is the N in the basin at the run's start, still in a l
 
 @click.command("target")
 @click.argument("results", metavar="RESULTS.nc", type=click.Path(dir_okay=False))
-@click.argument("reservoir")
+@click.argument("location", metavar="RESERVOIR|SECTION")
 @click.option("--max", "max_mg_per_l", type=float, metavar="MG/L",
               help="The target: TN, mg/L (instead of --class).")
 @click.option("--class", "water_class", metavar="CLASS",
@@ -39,13 +39,14 @@ NOT_CUT_ARE = ("'initial' is the N in the basin at the run's start, still in a l
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), metavar="OUT.csv",
               help="Also write the rows as CSV (with the results file's path and SHA-256).")
 @click.option("--overwrite", is_flag=True, help="Replace the --csv file if it exists.")
-def target_command(results, reservoir, max_mg_per_l, water_class, sources, statistic, scenarios, as_json, csv_out,
+def target_command(results, location, max_mg_per_l, water_class, sources, statistic, scenarios, as_json, csv_out,
                    overwrite):
-    """How much of a reservoir's sources' TN must be cut to meet a TN target, per year.
+    """How much of the sources' TN must be cut for a reservoir or section to meet a TN target, per year.
 
-    Reads a watershed run's TN by source (reservoir_tn_source_concentration), which is linear in each source's
-    load: one run gives, for every whole year, the share of the chosen sources' delivered loads that brings the
-    year's mean of monthly means (or its highest monthly mean) down to the target.
+    Reads a watershed run's TN by source (a reservoir's by-source concentration; a section's TN split by each
+    source's share of its load), which is linear in each source's load: one run gives, for every whole year, the
+    share of the chosen sources' delivered loads that brings the year's mean of monthly means (or its highest
+    monthly mean) down to the target.
     """
     from hydro.cli_output import json_rows
     from hydro.clitools import files_read, refuse_empty_output
@@ -64,7 +65,7 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
     if sources and not chosen:  # `--sources ""` (an unset variable) is no source, not every source
         raise click.BadParameter("give at least one source (the results' source coordinate: hydro info RESULTS.nc)",
                                  param_hint="--sources")
-    rows = _rows(ds, results, reservoir, target, chosen, statistic, list(scenarios))
+    rows = _rows(ds, results, location, target, chosen, statistic, list(scenarios))
     if csv_out:
         _write_csv(rows, csv_out, overwrite, results)
     if as_json:
@@ -73,7 +74,10 @@ def target_command(results, reservoir, max_mg_per_l, water_class, sources, stati
         cut = _cut_sources(ds, chosen)
         what = ("annual mean of monthly means" if statistic == "annual_mean" else
                 "highest monthly mean; month, its TN and the parts: the month that sets the cut")
-        click.echo(f"{results}: reservoir {reservoir}, TN {what}")
+        river = "reservoir" not in ds.coords or location not in [str(r) for r in ds["reservoir"].values]
+        click.echo(f"{results}: {'section' if river else 'reservoir'} {location}, TN {what}")
+        if river and label:  # GB 3838 classes TN in lakes and reservoirs only (hydro.standards)
+            label = label[:-1] + ", applied to a river section as a reference: rivers are not classed on TN)"
         click.echo(f"target: {target:g} mg/L{label}; cut together: {', '.join(cut)}")
         click.echo(format_rows(rows))
         if csv_out:
@@ -100,7 +104,7 @@ def _target(max_mg_per_l, water_class) -> tuple[float, str]:
     return class_limits("tn", "lake")[cls - 1], f" (GB 3838-2002 Class {class_name(cls)}, lakes and reservoirs)"
 
 
-def _rows(ds, path, reservoir, target, chosen, statistic, scenarios) -> list[dict]:
+def _rows(ds, path, location, target, chosen, statistic, scenarios) -> list[dict]:
     """:func:`hydro.targets.required_cut`'s rows for each scenario and member ``ds`` holds (those keys first)."""
     from hydro.errors import HydroError
     from hydro.plotting._data import coord_index
@@ -125,8 +129,8 @@ def _rows(ds, path, reservoir, target, chosen, statistic, scenarios) -> list[dic
         for m in members:
             run = one.sel(member=m) if m is not None else one
             keys = ({"scenario": name} if name is not None else {}) | ({"member": m} if m is not None else {})
-            for r in required_cut(run, reservoir, target, chosen, statistic, where=str(path)):
-                out.append({**keys, "reservoir": reservoir, "max_mg_per_l": target, "statistic": statistic, **r})
+            for r in required_cut(run, location, target, chosen, statistic, where=str(path)):
+                out.append({**keys, "location": location, "max_mg_per_l": target, "statistic": statistic, **r})
     return out
 
 

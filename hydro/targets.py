@@ -27,24 +27,28 @@ from hydro.errors import HydroError, suggest
 #: Tags that are no source a measure can cut: water brought in from outside, and the mass present at the start.
 NOT_CUT = ("transfer", "initial")
 
-#: How to get results that carry TN by source.
+#: How to get results that carry a variable of TN by source (``{name}``).
 _NO_SOURCES = ("a watershed run writes it, a weather ensemble (--members) or a run with --variables only when "
-               "asked: run again with --variables reservoir_tn_source_concentration, or without --variables")
+               "asked: run again with --variables {name}, or without --variables")
 
 #: What a target bounds: the mean of a year's monthly means, or its highest monthly mean.
 STATISTICS = ("annual_mean", "max_monthly_mean")
 
 
-def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None,
+def required_cut(results: Any, location: str, max_mg_per_l: float, sources=None,
                  statistic: str = "annual_mean", *, where: str = "required_cut") -> list[dict[str, Any]]:
-    """The share of the ``sources``' delivered TN a reservoir needs cut to meet ``max_mg_per_l``, per year.
+    """The share of the ``sources``' delivered TN a reservoir or section needs cut to meet ``max_mg_per_l``, per year.
 
     Parameters
     ----------
     results : xarray.Dataset or hydro.results.Results
-        A watershed run's results with ``reservoir_tn_source_concentration`` (a run carrying TN by source).
-    reservoir : str
-        Reservoir id.
+        A watershed run's results carrying TN by source (``reservoir_tn_source_concentration``; for a section
+        ``tn_source_load`` and ``section_tn_concentration``).
+    location : str
+        Reservoir or monitoring section id.  A section's part of each source is its flow-weighted TN times the
+        source's share of the load through it, which carries the dispersive flux too (at most 0.85 % of a
+        day's load at Miyun's sections, and 0.05-0.08 % on average: 2026-12-06), so the parts add up to its TN
+        and are linear in the loads to about that share.
     max_mg_per_l : float
         The target, mg/L (GB 3838 Class III for lakes' TN: 1.0).
     sources : list of str, optional
@@ -74,7 +78,7 @@ def required_cut(results: Any, reservoir: str, max_mg_per_l: float, sources=None
     from hydro.dates import partial_years
     from hydro.scenarios.summary import monthly_means
 
-    conc, dates, tags = _by_source(results, reservoir, where)
+    conc, dates, tags = _by_source(results, location, where)
     chosen = _chosen(sources, tags, where)
     if not (isinstance(max_mg_per_l, (int, float)) and np.isfinite(max_mg_per_l) and max_mg_per_l > 0):
         raise HydroError(f"{where}: max_mg_per_l: expected a concentration > 0 mg/L, got {max_mg_per_l!r}")
@@ -122,33 +126,52 @@ def _share(sel: float, rest: float, target: float) -> float:
     return float(min(1.0, (sel + rest - target) / sel))
 
 
-def _by_source(results, reservoir: str, where: str):
-    """``(conc [day, tag] mg/L, dates, tags)`` of ``reservoir`` from a dataset or :class:`hydro.results.Results`."""
-    name = "reservoir_tn_source_concentration"
+def _by_source(results, location: str, where: str):
+    """``(conc [day, tag] mg/L, dates, tags)`` of a reservoir or section from a dataset or
+    :class:`hydro.results.Results` (a section's: its TN times each source's share of its load)."""
     step = str(results.attrs.get("time_aggregation", "daily"))
     if step != "daily":  # a month's mean over a year would be taken for the year's monthly means
         raise HydroError(f"{where}: the results are {step} means (their time_aggregation); the cut is computed from "
                          "daily results: run without --aggregate")
-    if hasattr(results, "data_vars"):  # an xarray Dataset (hydro.Model.run, open_results)
-        if name not in results.data_vars:
-            raise HydroError(f"{where}: the results have no {name}: {_NO_SOURCES}")
-        ids = [str(r) for r in results["reservoir"].values]
-        tags = [str(t) for t in results["source"].values]
-        dates = [np.datetime64(t, "D").astype(object) for t in results["time"].values]
-        arr = np.asarray(results[name].values, dtype=float)
+    lakes, sections = _coord(results, "reservoir"), _coord(results, "section")
+    if location not in lakes + sections:
+        raise HydroError(f"{where}: no reservoir or section '{location}'" + suggest(location, lakes + sections)
+                         + f"; the results have reservoirs {', '.join(lakes) or 'none'} and sections "
+                         f"{', '.join(sections) or 'none'}")
+    tags = _coord(results, "source")
+    dates = [np.datetime64(t, "D").astype(object) for t in np.asarray(_coord(results, "time", str_=False))]
+    if location in lakes:
+        arr = _variable(results, "reservoir_tn_source_concentration", where)
+        return arr[:, lakes.index(location), :], dates, tags
+    k = sections.index(location)
+    load = _variable(results, "tn_source_load", where)[:, k, :]  # kg/d by source, advective and dispersive
+    conc = _variable(results, "section_tn_concentration", where)[:, k]
+    total = load.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total != 0, load / total, 0.0)
+    return conc[:, None] * share, dates, tags
+
+
+def _coord(results, dim: str, str_: bool = True) -> list:
+    """The labels of ``dim`` of a dataset or :class:`hydro.results.Results` ([] where it has none)."""
+    if hasattr(results, "data_vars"):
+        values = list(results[dim].values) if dim in results.coords else []
     else:
-        if name not in results.data:
-            raise HydroError(f"{where}: the results have no {name}: {_NO_SOURCES}")
-        ids, tags, dates = [str(r) for r in results.coords["reservoir"]], list(results.coords["source"]), \
-            list(results.coords["time"])
-        arr = np.asarray(results.data[name], dtype=float)
-    if arr.ndim != 3:
-        raise HydroError(f"{where}: {name} has dimensions {arr.ndim}, expected (time, reservoir, source): "
-                         "select one scenario or member first")
-    if reservoir not in ids:
-        raise HydroError(f"{where}: no reservoir '{reservoir}'" + suggest(reservoir, ids)
-                         + f"; the results have {', '.join(ids)}")
-    return arr[:, ids.index(reservoir), :], dates, tags
+        values = list(results.coords.get(dim, []))
+    return [str(v) for v in values] if str_ else values
+
+
+def _variable(results, name: str, where: str) -> np.ndarray:
+    """Variable ``name`` (time, location, ...), refused where the results lack it or hold more dimensions."""
+    held = results.data_vars if hasattr(results, "data_vars") else results.data
+    if name not in held:
+        raise HydroError(f"{where}: the results have no {name}: {_NO_SOURCES.format(name=name)}")
+    arr = np.asarray(results[name].values if hasattr(results, "data_vars") else results.data[name], dtype=float)
+    wanted = 3 if name != "section_tn_concentration" else 2
+    if arr.ndim != wanted:
+        raise HydroError(f"{where}: {name} has {arr.ndim} dimensions, expected {wanted} (time, place"
+                         f"{', source' if wanted == 3 else ''}): select one scenario or member first")
+    return arr
 
 
 def _chosen(sources, tags: list[str], where: str) -> set[str]:

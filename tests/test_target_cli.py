@@ -41,7 +41,7 @@ def test_the_rows_are_required_cuts_with_class_iii_by_default(files):
     rows = _json(files / "ws.nc", "lake")
     expected = required_cut(hydro.open_results(files / "ws.nc"), "lake", 1.0)  # GB 3838 Class III, lakes: 1.0
     assert [r["year"] for r in rows] == [2001, 2002]  # 2003 is partial: left out
-    assert all(r["max_mg_per_l"] == 1.0 and r["reservoir"] == "lake" for r in rows)
+    assert all(r["max_mg_per_l"] == 1.0 and r["location"] == "lake" for r in rows)
     for got, want in zip(rows, expected, strict=True):
         assert {k: got[k] for k in want} == want  # the same numbers: the JSON's floats round-trip exactly
     assert any(0 < r["cut_share"] < 1 for r in rows)  # the example needs a cut: the check can fail
@@ -100,7 +100,7 @@ def test_the_notes_say_what_the_cut_is_and_which_years_are_left_out(files):
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    (["ws.nc", "lak"], "no reservoir 'lak' (did you mean 'lake'?)"),
+    (["ws.nc", "lak"], "no reservoir or section 'lak' (did you mean 'lake'?)"),
     (["ws.nc", "lake", "--sources", "pont"], "no source 'pont' (did you mean 'point'?)"),
     (["ws.nc", "lake", "--sources", "initial"], "'initial' is no source a measure can cut"),
     (["ws.nc", "lake", "--max", "1", "--class", "III"], "not both"),
