@@ -56,8 +56,9 @@ def by_county(rows: list[dict]) -> list[dict]:
         for c in _MM:
             g[c] += r[c] * r["area_km2"]
         g["subbasin"] = " ".join(x for x in (g["subbasin"], r["subbasin"]) if x)
-        if r["basin"] and r["basin"] not in g["basin"].split(", "):  # a county in several basins: each
-            g["basin"] = ", ".join(x for x in (g["basin"], r["basin"]) if x)
+        basin = r.get("basin", "")  # (rows built by hand, as before 2026-12-06, have none)
+        if basin and basin not in g["basin"].split(", "):  # a county in several basins: each
+            g["basin"] = ", ".join(x for x in (g["basin"], basin) if x)
         for n in (r["note"] or "").split("; "):
             if n and n not in g["note"].split("; "):
                 g["note"] = "; ".join(x for x in (g["note"], n) if x)
