@@ -170,8 +170,9 @@ def format_rows(rows: list[dict]) -> str:
                      else f" ({len(rs)} members)")
         month = (f" {MONTHS[mid['month'] - 1]:>5s} {mid['from_sources'] + mid['from_rest']:7.3f}"
                  if monthly and mid.get("month") else " " * 14 if monthly else "")  # the month setting the cut
+        sel, rest = (0.0 if abs(mid[k]) < 5e-4 else mid[k] for k in ("from_sources", "from_rest"))  # not -0.000
         lines.append((f"{name:20s} " if scen else "") + f"{year:4d} {mid['value']:8.3f}{month} "
-                     f"{mid['from_sources']:9.3f} {mid['from_rest']:9.3f} {text:>{width}s}")
+                     f"{sel:9.3f} {rest:9.3f} {text:>{width}s}")
     return "\n".join(lines)
 
 

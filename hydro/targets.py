@@ -31,6 +31,10 @@ NOT_CUT = ("transfer", "initial")
 _NO_SOURCES = ("a watershed run writes it, a weather ensemble (--members) or a run with --variables only when "
                "asked: run again with --variables {name}, or without --variables")
 
+#: What each kind of place needs of a file written with --variables.
+_NEEDS = ("a reservoir --variables reservoir_tn_source_concentration, a section --variables "
+          "tn_source_load,section_tn_concentration")
+
 #: What a target bounds: the mean of a year's monthly means, or its highest monthly mean.
 STATISTICS = ("annual_mean", "max_monthly_mean")
 
@@ -47,8 +51,10 @@ def required_cut(results: Any, location: str, max_mg_per_l: float, sources=None,
     location : str
         Reservoir or monitoring section id.  A section's part of each source is its flow-weighted TN times the
         source's share of the load through it, which carries the dispersive flux too (at most 0.85 % of a
-        day's load at Miyun's sections, and 0.05-0.08 % on average: 2026-12-06), so the parts add up to its TN
-        and are linear in the loads to about that share.
+        day's load at Miyun's sections, 1.5 % at Guanting's Shixiali), so the parts add up to its TN; they are
+        linear in the loads to about 2e-3 of an annual mean (a plant halved: 1.3e-4 at Miyun's sections below
+        it, 2.0e-3 at Guanting's Guishui outlet, where the other sources' loads moved by 0.07-0.3 %: the
+        transport's species splitting; 2026-12-06).
     max_mg_per_l : float
         The target, mg/L (GB 3838 Class III for lakes' TN: 1.0).
     sources : list of str, optional
@@ -101,7 +107,7 @@ def _year_row(year: int, m: np.ndarray, target: float, statistic: str, rest_tags
     if not np.isfinite(m).all():
         return {"year": year, "value": float("nan"), "from_sources": float("nan"), "from_rest": float("nan"),
                 "cut_share": float("nan"), "met_with_cut": False,
-                "note": f"no concentration on some days of {year} (a reservoir without water): no cut computed"}
+                "note": f"no concentration on some days of {year} (no water there): no cut computed"}
     note = "" if (m[:, 1] <= target).all() else (f"the rest ({rest_tags}) alone is above {target:g} mg/L: no cut "
                                                  "of these sources meets it")
     if statistic == "annual_mean":
@@ -137,13 +143,16 @@ def _by_source(results, location: str, where: str):
     if location not in lakes + sections:
         raise HydroError(f"{where}: no reservoir or section '{location}'" + suggest(location, lakes + sections)
                          + f"; the results have reservoirs {', '.join(lakes) or 'none'} and sections "
-                         f"{', '.join(sections) or 'none'}")
+                         f"{', '.join(sections) or 'none'} (a file written with --variables keeps the places of the "
+                         f"variables it holds: {_NEEDS})")
     tags = _coord(results, "source")
     dates = [np.datetime64(t, "D").astype(object) for t in np.asarray(_coord(results, "time", str_=False))]
     if location in lakes:
         arr = _variable(results, "reservoir_tn_source_concentration", where)
         return arr[:, lakes.index(location), :], dates, tags
     k = sections.index(location)
+    for name in ("tn_source_load", "section_tn_concentration"):
+        _variable(results, name, where, "--variables tn_source_load,section_tn_concentration")  # both named at once
     load = _variable(results, "tn_source_load", where)[:, k, :]  # kg/d by source, advective and dispersive
     conc = _variable(results, "section_tn_concentration", where)[:, k]
     total = load.sum(axis=1, keepdims=True)
@@ -161,11 +170,13 @@ def _coord(results, dim: str, str_: bool = True) -> list:
     return [str(v) for v in values] if str_ else values
 
 
-def _variable(results, name: str, where: str) -> np.ndarray:
-    """Variable ``name`` (time, location, ...), refused where the results lack it or hold more dimensions."""
+def _variable(results, name: str, where: str, ask: str | None = None) -> np.ndarray:
+    """Variable ``name`` (time, location, ...), refused where the results lack it (``ask``: what --variables to
+    give) or hold more dimensions."""
     held = results.data_vars if hasattr(results, "data_vars") else results.data
     if name not in held:
-        raise HydroError(f"{where}: the results have no {name}: {_NO_SOURCES.format(name=name)}")
+        raise HydroError(f"{where}: the results have no {name}: "
+                         + _NO_SOURCES.format(name=(ask or f"--variables {name}").removeprefix("--variables ")))
     arr = np.asarray(results[name].values if hasattr(results, "data_vars") else results.data[name], dtype=float)
     wanted = 3 if name != "section_tn_concentration" else 2
     if arr.ndim != wanted:
