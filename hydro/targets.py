@@ -54,7 +54,7 @@ def required_cut(results: Any, location: str, max_mg_per_l: float, sources=None,
         day's load at Miyun's sections, 1.5 % at Guanting's Shixiali), so the parts add up to its TN; they are
         linear in the loads to about 2e-3 of an annual mean (a plant halved: 1.3e-4 at Miyun's sections below
         it, 2.0e-3 at Guanting's Guishui outlet, where the other sources' loads moved by 0.07-0.3 %: the
-        transport's species splitting; 2026-12-06).
+        advection's flux limiter, computed from the total, is nonlinear, docs/solver.md; 2026-12-06).
     max_mg_per_l : float
         The target, mg/L (GB 3838 Class III for lakes' TN: 1.0).
     sources : list of str, optional

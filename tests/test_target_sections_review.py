@@ -53,7 +53,8 @@ def guanting_runs():
 def test_a_sections_cut_is_linear_to_3e3_at_guanting_as_documented(guanting_runs):
     """S2: docs/commands/target.md said 'linear to about 1e-3'; at guishui_outlet (no dispersive flux there:
     c*Q*86.4 equals the section's load to 6e-16) halving the Yanqing plant moved the annual mean 2.0e-3 away from
-    (1 - 0.5) C_point + C_rest (the other sources' loads moved by 0.07-0.3 %: the transport's species splitting).
+    (1 - 0.5) C_point + C_rest (the other sources'
+    loads moved by 0.07-0.3 %: the advection's limiter, computed from the total, is nonlinear).
     The docs now say about 2e-3; 3e-3 here leaves room for the years' spread (1.9e-3 to 2.3e-3 over 2010-2016)."""
     base, half = guanting_runs
     for year in (2012, 2013):

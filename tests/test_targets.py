@@ -78,8 +78,9 @@ def test_a_sections_cut_predicts_a_run_with_the_source_cut(runs, section):
     """A section's parts are its TN times each source's share of its load (which carries the dispersive flux too):
     they add up to its TN, and halving the plant's TN gives (1 - 0.5) C_point + C_rest to 1e-3 of the annual mean
     below the plant (measured 8.3e-4 at the border, 2.8e-5 and 1.6e-5 further down: the dispersive share of a
-    section's load, at most 0.85 % of a day's at Miyun's sections, and the species' splitting, docs/solver.md,
-    are not quite linear; east_mouth, off the plant's path, moved by 0.3 % with no share of its N)."""
+    section's load, at most 0.85 % of a day's at Miyun's sections, and the advection's limiter, computed from the
+    total, docs/solver.md, are not quite linear; east_mouth, off the plant's path, moved by 0.3 % with no share
+    of its N)."""
     base, half = runs
     rows = required_cut(base, section, 1.0)
     c = base["section_tn_concentration"].sel(section=section).values
