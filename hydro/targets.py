@@ -151,10 +151,9 @@ def _by_source(results, location: str, where: str):
         arr = _variable(results, "reservoir_tn_source_concentration", where)
         return arr[:, lakes.index(location), :], dates, tags
     k = sections.index(location)
-    for name in ("tn_source_load", "section_tn_concentration"):
-        _variable(results, name, where, "--variables tn_source_load,section_tn_concentration")  # both named at once
-    load = _variable(results, "tn_source_load", where)[:, k, :]  # kg/d by source, advective and dispersive
-    conc = _variable(results, "section_tn_concentration", where)[:, k]
+    ask = "--variables tn_source_load,section_tn_concentration"  # a missing one names both at once
+    load, conc = (_variable(results, name, where, ask) for name in ("tn_source_load", "section_tn_concentration"))
+    load, conc = load[:, k, :], conc[:, k]  # kg/d by source (advective and dispersive), mg/L
     total = load.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total != 0, load / total, 0.0)
