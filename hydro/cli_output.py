@@ -21,3 +21,15 @@ def json_rows(rows: list[dict]) -> str:
     """``rows`` as a JSON list, a NaN or infinite number as ``null`` (JSON has neither)."""
     clean = [{k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()} for r in rows]
     return json.dumps(clean, indent=1, ensure_ascii=False)
+
+
+def chosen_scenarios(path, held: list[str], chosen) -> list[str]:
+    """The scenarios ``--scenario`` names (repeatable; in its order, each once), after checking that ``path``
+    holds each of them (``held``: its scenarios); an unknown name is refused with the nearest one and the list."""
+    from hydro.errors import suggest
+
+    for s in chosen:
+        if s not in held:
+            raise click.BadParameter(f"{path} holds no scenario '{s}'" + suggest(s, held)
+                                     + f"; it has {', '.join(held)}", param_hint="--scenario")
+    return list(dict.fromkeys(chosen))

@@ -93,7 +93,8 @@ def check_together(paths: list, loaded: list, chosen: list[str] | None = None) -
     """Refuse results that cannot be valued together: two of one basin (counted twice), or files over other
     days or other scenarios than the first's (a county's total would add a year of one basin to nothing); with
     ``chosen`` scenarios (``--scenario``), each file must hold them (and may hold others)."""
-    from hydro.errors import HydroError, suggest
+    from hydro.cli_output import chosen_scenarios
+    from hydro.errors import HydroError
 
     def scenarios(res) -> list[str]:
         return [str(s) for s in res.coords.get("scenario", [])] or [str(res.attrs.get("scenario", "baseline"))]
@@ -110,10 +111,7 @@ def check_together(paths: list, loaded: list, chosen: list[str] | None = None) -
                              f"{first.dates[0]}..{first.dates[-1]}: results valued together must cover the same days "
                              "(run each basin over one period, e.g. hydro run BASIN --start D --end D)")
         held = scenarios(res)
-        for s in chosen or ():
-            if s not in held:
-                raise click.BadParameter(f"{path} holds no scenario '{s}'" + suggest(s, held)
-                                         + f"; it has {', '.join(held)}", param_hint="--scenario")
+        chosen_scenarios(path, held, chosen or ())
         if not chosen and held != scenarios(first):
             raise HydroError(f"{path}: its scenarios ({', '.join(held)}) are not those of {paths[0]} "
                              f"({', '.join(scenarios(first))}): results valued together must hold the same scenarios "

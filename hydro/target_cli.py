@@ -106,8 +106,7 @@ def _target(max_mg_per_l, water_class) -> tuple[float, str]:
 
 def _rows(ds, path, location, target, chosen, statistic, scenarios) -> list[dict]:
     """:func:`hydro.targets.required_cut`'s rows for each scenario and member ``ds`` holds (those keys first)."""
-    from hydro.errors import HydroError
-    from hydro.plotting._data import coord_index
+    from hydro.cli_output import chosen_scenarios
     from hydro.targets import required_cut
 
     has = "scenario" in ds.dims
@@ -115,13 +114,7 @@ def _rows(ds, path, location, target, chosen, statistic, scenarios) -> list[dict
         raise click.UsageError(f"--scenario: {path} has no scenarios (a hydro scenarios file has)")
     names: list[str | None] = [str(s) for s in ds["scenario"].values] if has else [None]
     if scenarios:
-        from types import SimpleNamespace
-
-        known = SimpleNamespace(coords={"scenario": names})  # coord_index's error names the scenarios there are
-        try:
-            names = [names[coord_index(known, "scenario", s)] for s in dict.fromkeys(scenarios)]
-        except HydroError as exc:
-            raise click.BadParameter(str(exc), param_hint="--scenario") from None
+        names = list(chosen_scenarios(path, [str(n) for n in names], scenarios))
     out = []
     for name in names:
         one = ds.sel(scenario=name) if name is not None else ds
