@@ -228,3 +228,44 @@ def test_a_managed_loss_equal_to_the_unmanaged_loss_keeps_nothing_out_and_says_s
     body = MANURE.replace("managed_share = 0.8\n", "managed_share = 0.8\nmanaged_loss_fraction = 0.08\n")
     _, notes = _compile(tmp_path, body, "manure", MANURE_OVERRIDES)  # w1 pig loss_fraction 0.08
     assert any("managed_loss_fraction 0.08 is not below the loss_fraction" in n for n in notes), notes
+
+
+# --- a fertiliser programme on land with no fertiliser (review of 2026-12-06, carried) ------------------------
+
+FOREST = """
+[[measures]]
+id = "f"
+kind = "fertiliser_reduction"
+where = "all"
+years = [2002, 2002]
+reduction = 0.3
+classes = ["forest", "cropland"]
+[measures.costs]
+operating_yuan_per_unit_yr = 600.0
+"""
+
+
+def _cost(tmp_path, body):
+    comp, notes = _compile(tmp_path, body, "f")
+    return float(comp.cost().sum()), notes
+
+
+def test_a_fertiliser_programme_is_paid_only_where_there_is_fertiliser(tmp_path):
+    # forest has no fertiliser in the example: the programme on forest and cropland costs what cropland alone does
+    both, notes = _cost(tmp_path, FOREST)
+    crop, crop_notes = _cost(tmp_path, FOREST.replace('"forest", ', ""))
+    forest_only, _ = _cost(tmp_path, FOREST.replace('"forest", "cropland"', '"forest"'))
+    assert crop > 0 and both == pytest.approx(crop, rel=1e-12), (both, crop)  # same hectares, same price
+    assert forest_only == 0.0
+    assert any("forest has no fertiliser to cut in w1, w2, e1, e2, m1, shore" in n and "no cost" in n
+               for n in notes), notes
+    # t1's cropland has no fertiliser rate either (it was paid for before)
+    assert any("cropland has no fertiliser to cut in t1" in n for n in crop_notes), crop_notes
+
+
+def test_an_emc_cut_on_unfertilised_land_is_still_paid(tmp_path):
+    # forest has an EMC (0.7-0.8 mg/L): an EMC cut there changes it, so its hectares are under the programme
+    body = FOREST.replace('"forest", "cropland"', '"forest"').replace("reduction = 0.3",
+                                                                      "reduction = 0.3\nemc_reduction = 0.1")
+    cost, notes = _cost(tmp_path, body)
+    assert cost > 0 and not any("no fertiliser" in n for n in notes), notes

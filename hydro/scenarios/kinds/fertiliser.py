@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from hydro.scenarios.kinds.base import MeasureKind, Number
 
 
@@ -24,16 +26,28 @@ class FertiliserReduction(MeasureKind):
             emc = f"emc_reduction {num['emc_reduction']:g}" if "emc_reduction" in num else "no emc_reduction"
             comp.notes.append(f"{m.id}: reduction {num['reduction']:g} and {emc} change no fertiliser rate or "
                               "EMC; no programme there (no effect, no cost)")
+        idle: dict[str, list[str]] = {}  # class -> subbasins where it has nothing this programme cuts
         for i, lu, classes in comp.land_use_classes(m, subs, ("cropland",)):
+            cut = []
             for c in classes:
                 fe = state.get(i, ("land_use", c, "fertiliser_kg_per_ha_yr"),
                                lu[c].get("fertiliser_kg_per_ha_yr"), 0.0)
                 state.set(i, ("land_use", c, "fertiliser_kg_per_ha_yr"), fe * (1.0 - num["reduction"] * f))
+                cuts = num["reduction"] > 0 and bool(np.any(fe > 0))
                 if "emc_reduction" in num:
                     emc = state.get(i, ("land_use", c, "emc_mg_per_l"), lu[c].get("emc_mg_per_l"))
                     state.set(i, ("land_use", c, "emc_mg_per_l"), emc * (1.0 - num["emc_reduction"] * f))
+                    cuts = cuts or (num["emc_reduction"] > 0 and bool(np.any(emc > 0)))
+                if cuts:
+                    cut.append(c)
+                else:
+                    idle.setdefault(c, []).append(comp.info.ids[i])
             if classes:
-                out[i] = self._hectares(comp, i, lu, classes, area[i] * 100.0 * f) if acts else 0.0
+                out[i] = self._hectares(comp, i, lu, cut, area[i] * 100.0 * f) if acts and cut else 0.0
+        if acts and idle and (f > 0).any():  # (a review, 2026-12-06: forest with no fertiliser was paid for)
+            comp.notes.append(f"{m.id}: " + "; ".join(f"{c} has no fertiliser" + (" and no EMC" if "emc_reduction"
+                              in num else "") + f" to cut in {', '.join(ids)}" for c, ids in idle.items())
+                              + ": not under the programme there (no cost)")
         return out
 
     @staticmethod
