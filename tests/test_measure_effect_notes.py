@@ -269,3 +269,25 @@ def test_an_emc_cut_on_unfertilised_land_is_still_paid(tmp_path):
                                                                       "reduction = 0.3\nemc_reduction = 0.1")
     cost, notes = _cost(tmp_path, body)
     assert cost > 0 and not any("no fertiliser" in n for n in notes), notes
+
+
+def test_converting_to_a_more_fertilised_class_says_so(tmp_path):
+    # forest (no fertiliser) to cropland (180-250 kg N/ha/yr in the example) adds soil surplus; the reverse does not
+    body = """
+[[measures]]
+id = "c"
+kind = "afforestation"
+where = { subbasins = ["w1"] }
+years = [2002, 2002]
+from_class = "FROM"
+to_class = "TO"
+fraction_of_class = 0.1
+[measures.costs]
+capital_yuan_per_unit = 100.0
+lifetime_years = 20
+"""
+    _, notes = _compile(tmp_path, body.replace("FROM", "forest").replace("TO", "cropland"), "c")
+    # w1's cropland: { 2001 = 220.0, 2010 = 180.0 }, 215.556 kg N/ha/yr in 2002 (a table of years interpolates)
+    assert any("spreads more fertiliser in 1 subbasin(s): w1 (0 -> 215.556 kg N/ha/yr)" in n for n in notes), notes
+    _, back = _compile(tmp_path, body.replace("FROM", "cropland").replace("TO", "forest"), "c")
+    assert not any("more fertiliser" in n for n in back), back

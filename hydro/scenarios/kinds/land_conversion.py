@@ -40,6 +40,7 @@ class Afforestation(MeasureKind):
             raise comp.unknown(m, "from_class", "land-use class", src, present)
         short = {}  # subbasin: the least share of its area left in from_class, where less than asked
         dirtier = {}  # subbasin: (from EMC, to EMC) where to_class's EMC is the higher, mg/L
+        fertilised = {}  # subbasin: (from, to) fertiliser rates where to_class's is the higher, kg N/ha/yr
         for i in subs:
             lu = info.sources(i).get("land_use", {})
             if src not in lu:
@@ -67,6 +68,9 @@ class Afforestation(MeasureKind):
             emcs = _dirtier(state, i, lu, src, dst, d)
             if emcs is not None:
                 dirtier[info.ids[i]] = emcs
+            rates = _dirtier(state, i, lu, src, dst, d, "fertiliser_kg_per_ha_yr")
+            if rates is not None:
+                fertilised[info.ids[i]] = rates
             out[i] = d * info.area_km2[i] * 100.0
         if short:
             where = ", ".join(f"{k} ({v:.3g})" for k, v in sorted(short.items()))
@@ -82,17 +86,27 @@ class Afforestation(MeasureKind):
                 f"{src} -> that of {dst}, in the first year the measure converts land there): the converted land's "
                 "runoff carries more N than before, yet its cost counts (give a to_class, or a to_emc_mg_per_l, "
                 f"below {src}'s EMC)")
+        if fertilised:  # its soil surplus, and the N it sends to groundwater, grow (review, 2026-12-06)
+            where = ", ".join(f"{k} ({a:g} -> {b:g} kg N/ha/yr)" for k, (a, b) in sorted(fertilised.items()))
+            comp.notes.append(
+                f"{m.id}: converting {src} to {dst} spreads more fertiliser in {len(fertilised)} subbasin(s): "
+                f"{where} (in the first year the measure converts land there): a larger soil surplus, more N to "
+                "the groundwater, yet its cost counts")
         return out
 
 
-def _dirtier(state, i: int, lu: dict, src: str, dst: str, d: np.ndarray) -> tuple[float, float] | None:
-    """(from_class's EMC, to_class's EMC) in the first year ``d > 0`` converts land of subbasin ``i`` into a
-    class with a higher EMC (an existing class, or one a measure added), or None where none does."""
-    e_src = state.get(i, ("land_use", src, "emc_mg_per_l"), lu[src].get("emc_mg_per_l"))
+def _dirtier(state, i: int, lu: dict, src: str, dst: str, d: np.ndarray,
+             key: str = "emc_mg_per_l") -> tuple[float, float] | None:
+    """(from_class's ``key``, to_class's) in the first year ``d > 0`` converts land of subbasin ``i`` into a
+    class with a higher value of ``key`` (its EMC, mg/L, or fertiliser rate, kg N/ha/yr), an existing class or
+    one a measure added (its EMC is the measure's ``to_emc_mg_per_l``; it has no fertiliser), or None where
+    none does."""
+    none = None if key == "emc_mg_per_l" else 0.0  # every class has an EMC; fertiliser only where spread
+    e_src = state.get(i, ("land_use", src, key), lu[src].get(key), none)
     if dst in lu:
-        e_dst = state.get(i, ("land_use", dst, "emc_mg_per_l"), lu[dst].get("emc_mg_per_l"))
+        e_dst = state.get(i, ("land_use", dst, key), lu[dst].get(key), none)
     else:
-        e_dst = np.full(len(d), float(state.new_classes[(i, dst)]))
+        e_dst = np.full(len(d), float(state.new_classes[(i, dst)]) if key == "emc_mg_per_l" else 0.0)
     worse = np.flatnonzero((d > 0) & (e_dst > e_src))
     return None if not worse.size else (float(e_src[worse[0]]), float(e_dst[worse[0]]))
 
