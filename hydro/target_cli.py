@@ -65,7 +65,11 @@ def target_command(results, location, max_mg_per_l, water_class, sources, statis
     if sources and not chosen:  # `--sources ""` (an unset variable) is no source, not every source
         raise click.BadParameter("give at least one source (the results' source coordinate: hydro info RESULTS.nc)",
                                  param_hint="--sources")
-    rows = _rows(ds, results, location, target, chosen, statistic, list(scenarios))
+    river = "reservoir" not in ds.coords or location not in [str(r) for r in ds["reservoir"].values]
+    if river and label:  # GB 3838 classes TN in lakes and reservoirs only (hydro.standards)
+        label = label[:-1] + ", applied to a river section as a reference: rivers are not classed on TN)"
+    basis = label.strip()[1:-1] if label else "--max"  # in every row: a CSV read alone says what the target is
+    rows = _rows(ds, results, location, (target, basis), chosen, statistic, list(scenarios))
     if csv_out:
         _write_csv(rows, csv_out, overwrite, results)
     if as_json:
@@ -74,10 +78,7 @@ def target_command(results, location, max_mg_per_l, water_class, sources, statis
         cut = _cut_sources(ds, chosen)
         what = ("annual mean of monthly means" if statistic == "annual_mean" else
                 "highest monthly mean; month, its TN and the parts: the month that sets the cut")
-        river = "reservoir" not in ds.coords or location not in [str(r) for r in ds["reservoir"].values]
         click.echo(f"{results}: {'section' if river else 'reservoir'} {location}, TN {what}")
-        if river and label:  # GB 3838 classes TN in lakes and reservoirs only (hydro.standards)
-            label = label[:-1] + ", applied to a river section as a reference: rivers are not classed on TN)"
         click.echo(f"target: {target:g} mg/L{label}; cut together: {', '.join(cut)}")
         click.echo(format_rows(rows))
         if csv_out:
@@ -104,8 +105,10 @@ def _target(max_mg_per_l, water_class) -> tuple[float, str]:
     return class_limits("tn", "lake")[cls - 1], f" (GB 3838-2002 Class {class_name(cls)}, lakes and reservoirs)"
 
 
-def _rows(ds, path, location, target, chosen, statistic, scenarios) -> list[dict]:
-    """:func:`hydro.targets.required_cut`'s rows for each scenario and member ``ds`` holds (those keys first)."""
+def _rows(ds, path, location, limit: tuple[float, str], chosen, statistic, scenarios) -> list[dict]:
+    """:func:`hydro.targets.required_cut`'s rows for each scenario and member ``ds`` holds (those keys first);
+    ``limit``: the target (mg/L) and what it is (the rows' ``target``)."""
+    target, basis = limit
     from hydro.cli_output import chosen_scenarios
     from hydro.targets import required_cut
 
@@ -123,7 +126,8 @@ def _rows(ds, path, location, target, chosen, statistic, scenarios) -> list[dict
             run = one.sel(member=m) if m is not None else one
             keys = ({"scenario": name} if name is not None else {}) | ({"member": m} if m is not None else {})
             for r in required_cut(run, location, target, chosen, statistic, where=str(path)):
-                out.append({**keys, "location": location, "max_mg_per_l": target, "statistic": statistic, **r})
+                out.append({**keys, "location": location, "max_mg_per_l": target, "target": basis,
+                            "statistic": statistic, **r})
     return out
 
 

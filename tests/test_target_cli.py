@@ -115,3 +115,13 @@ def test_mistakes_are_refused_with_what_to_do(files, args, says):
     res = CliRunner().invoke(main, ["target", str(files / args[0]), *args[1:]])
     assert res.exit_code == 2, res.output
     assert says in res.output and "Traceback" not in res.output
+
+
+def test_every_row_says_what_its_target_is(files):
+    # a CSV or JSON read alone must tell a class at a reservoir from a class borrowed for a river section
+    lake = _json(files / "ws.nc", "lake", "--class", "II")
+    assert {r["target"] for r in lake} == {"GB 3838-2002 Class II, lakes and reservoirs"}
+    river = _json(files / "ws.nc", "border")
+    assert {r["target"] for r in river} == {"GB 3838-2002 Class III, lakes and reservoirs, applied to a river "
+                                            "section as a reference: rivers are not classed on TN"}
+    assert {r["target"] for r in _json(files / "ws.nc", "lake", "--max", "2")} == {"--max"}
