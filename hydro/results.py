@@ -362,8 +362,9 @@ def _read(nc, path: Path) -> Results:
         if np.ma.is_masked(values) and values.dtype.kind in "iu":  # a failed member's integers (missing_value)
             values = values.astype(float)
         res.data[name] = np.asarray(values.filled(np.nan) if hasattr(values, "filled") else values)
-    from hydro.results_checks import check_period_states
+    from hydro.results_checks import check_daily_steps, check_period_states
 
+    check_daily_steps(res, path)
     check_period_states(res, {n: str(getattr(v, "cell_methods", "")) for n, v in nc.variables.items()}, path)
     return res
 

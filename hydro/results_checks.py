@@ -3,6 +3,7 @@ a file :func:`hydro.results.load_results` reads (:func:`check_period_states`).""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,6 +89,22 @@ def check_period_states(res: Results, cell_methods: dict[str, str], path) -> Non
                          "where hydro reads a period's storage as its end state: aggregate the daily file again "
                          "(load_results(DAILY).to_netcdf(OUT, spec=OutputSpec(aggregate=\"monthly\")), or run "
                          "again with --aggregate), or open this one with xarray.open_dataset, which keeps what it says")
+
+
+def check_daily_steps(res: Results, path) -> None:
+    """Refuse a file without ``time`` bounds (a daily file) whose times are not consecutive days: a copy
+    resampled with xarray (monthly means on each month's first day) was read as a daily file of 24 days,
+    ``hydro compensate`` calling every month missing (a researcher's-notebook review, 2026-12-06)."""
+    times = res.coords.get("time", [])
+    if res.time_bounds is not None or len(times) < 2:
+        return
+    steps = [(b - a).days for a, b in pairwise(times)]
+    bad = next((i for i, d in enumerate(steps) if d != 1), None)
+    if bad is not None:
+        raise HydroError(f"{path}: its times are not consecutive days ({times[bad]} is followed by "
+                         f"{times[bad + 1]}) and it has no time bounds: was it resampled or cut with xarray? hydro "
+                         "reads the daily files it writes and its --aggregate monthly or yearly ones (with "
+                         "time_bnds); open this one with xarray.open_dataset, which takes any times")
 
 
 def _is_state(res: Results, name: str) -> bool:

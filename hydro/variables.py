@@ -145,7 +145,7 @@ _DECLARED = [
     Variable("reservoir_natural_inflow", ("time", "reservoir"), "m3 s-1",
              "reservoir inflow less the water transferred straight into it from outside the basin (daily mean)"),
     Variable("reservoir_transfer_tn_load", ("time", "reservoir"), "kg d-1",
-             "total nitrogen brought into the reservoir by water transferred from outside the basin"),
+             "total nitrogen (as N) brought into the reservoir by water transferred from outside the basin"),
     Variable("reservoir_abstraction", ("time", "reservoir"), "m3 s-1",
              "water abstracted from an outlet reservoir by a transfer series (daily mean; part of reservoir_release)"),
     Variable("reservoir_transfer_share", ("time", "reservoir"), "1",
@@ -153,7 +153,7 @@ _DECLARED = [
     Variable("reach_transfer_inflow", ("time", "reach"), "m3 s-1",
              "water transferred into the reach from outside the basin (daily mean; spread along the reach)"),
     Variable("reach_transfer_tn_load", ("time", "reach"), "kg d-1",
-             "total nitrogen brought into the reach by water transferred from outside the basin"),
+             "total nitrogen (as N) brought into the reach by water transferred from outside the basin"),
     Variable("section_transfer_discharge", ("time", "section"), "m3 s-1",
              "water transferred from outside the basin through the section: net flux (advective and dispersive) of its "
              "conservative tracer; a day's value can be slightly below 0 or above section_discharge where dispersion "
@@ -181,7 +181,7 @@ _DECLARED = [
     Variable("subbasin_water_storage", ("time", "subbasin"), "mm",
              "water held by the runoff model's stores (soil, routing, unit hydrographs, snow) at the end of the day", state=True),
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",
-             "total nitrogen delivered by the subbasin to the river network, by source"),
+             "total nitrogen (as N) delivered by the subbasin to the river network, by source"),
     Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
              "gross nitrogen input to the subbasin by category, before losses, in the whole calendar year "
              "(inventory; also for a year the run covers in part)"),
@@ -189,20 +189,20 @@ _DECLARED = [
              "nitrogen budget of the subbasin's land from the gross inventory to the rivers, by term, in the "
              "calendar year (inventory terms for the whole year, the path to the rivers over the run's days)"),
     Variable("subbasin_tn_landscape_retention", ("year", "subbasin"), "kg",
-             "total nitrogen removed by riparian buffers and wetlands in the subbasin (GEP water purification)"),
+             "total nitrogen (as N) removed by riparian buffers and wetlands in the subbasin (GEP water purification)"),
     # scenarios
     Variable("measure_capital_cost", ("year", "measure", "subbasin"), "yuan",
              "capital cost of the measure in the subbasin in the year (spent or annualised, see cost_method)"),
     Variable("measure_operating_cost", ("year", "measure", "subbasin"), "yuan",
              "operating cost of the measure in the subbasin in the year"),
     Variable("ensemble_section_tn_concentration", ("member", "time", "section"), "mg L-1",
-             "total nitrogen at the monitoring section (weather ensemble member)"),
+             "total nitrogen (as N) at the monitoring section (weather ensemble member)"),
     Variable("ensemble_section_discharge", ("member", "time", "section"), "m3 s-1",
              "discharge at the monitoring section (weather ensemble member)", _DISCHARGE),
     Variable("ensemble_reservoir_tn_concentration", ("member", "time", "reservoir"), "mg L-1",
-             "total nitrogen in the reservoir at the end of the day (weather ensemble member)"),
+             "total nitrogen (as N) in the reservoir at the end of the day (weather ensemble member)"),
     Variable("ensemble_n_kept_out", ("member", "reservoir"), "kg",
-             "total nitrogen kept out of the reservoir over the run against the baseline on the same "
+             "total nitrogen (as N) kept out of the reservoir over the run against the baseline on the same "
              "weather (weather ensemble member)"),
     Variable("ensemble_n_kept_out_in_storage", ("member", "reservoir"), "kg",
              "part of the nitrogen kept out of the reservoir held upstream at the end of the run beyond "
@@ -225,11 +225,11 @@ _DECLARED = [
     Variable("washoff_n_loss", ("time", "subbasin"), "kg d-1",
              "nitrogen the subbasin's wash-off store loses to the atmosphere and soil (0 where it loses none)"),
     Variable("tn_source_load", ("time", "section", "source"), "kg d-1",
-             "total nitrogen load through the monitoring section, by source"),
+             "total nitrogen (as N) load through the monitoring section, by source"),
     Variable("reach_tn_source_load", ("time", "reach", "source"), "kg d-1",
-             "total nitrogen load through the reach outlet, by source"),
+             "total nitrogen (as N) load through the reach outlet, by source"),
     Variable("reservoir_tn_source_concentration", ("time", "reservoir", "source"), "mg L-1",
-             "total nitrogen in the reservoir at the end of the day, by source"),
+             "total nitrogen (as N) in the reservoir at the end of the day, by source"),
     # constituents by source (TN's are declared above under their historical names)
     Variable("{c}_source_load", ("time", "section", "source"), "kg d-1",
              "{C} load through the monitoring section, by source"),
