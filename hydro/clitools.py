@@ -144,9 +144,8 @@ def refuse_seed_without_members(members) -> None:
 
 
 def refuse_seed_without_uncertainty(members) -> None:
-    """``--seed`` typed without ``--uncertainty`` (``hydro compensate``, ``hydro plot compensation``,
-    ``hydro report --agreement``): it seeds the draws of the payment members, and without them it was
-    silently ignored."""
+    """``--seed`` typed without ``--uncertainty`` (``compensate``, ``plot compensation``, ``report --agreement``):
+    it seeds the draws of the payment members, and without them it was silently ignored."""
     from click.core import ParameterSource
 
     if members is None and click.get_current_context().get_parameter_source("seed") is ParameterSource.COMMANDLINE:
@@ -162,7 +161,6 @@ KERNEL_MODULES = ("_transport_kernels", "_routing_kernels", "_hydraulics_kernels
 
 #: What the first run says on stderr while Numba compiles (about 20-35 s on a laptop).
 COMPILE_NOTICE = "compiling kernels (first run only, ~20-40 s; later runs reuse the cache)…"
-
 
 #: The kernel modules a flow-driven basin uses (a watershed uses every one of :data:`KERNEL_MODULES`).
 FLOW_DRIVEN_MODULES = ("_transport_kernels", "_hydraulics_kernels")
@@ -322,7 +320,7 @@ def check_params_fit(params_path, target, catchment: bool) -> None:
 
 
 def note_late_start(basin, start, generated: bool = False, end=None) -> None:
-    """Say on stderr what a watershed run that does not start on its basin's ``[run] start`` starts
+    """Say on stderr what a run that does not start on its basin's ``[run] start`` starts
     from (:func:`hydro.blocked.spin_up_plan`): the basin file gives its initial state for that
     start; a later start is spun up from it (on the station record where the run's weather is
     ``generated``, ``--synthetic-weather``), or, where it cannot be, says why; an earlier one takes
@@ -332,12 +330,16 @@ def note_late_start(basin, start, generated: bool = False, end=None) -> None:
     from hydro.spin_up import generated_from, generated_weather_words
 
     first = basin.settings.start
-    if not basin.is_watershed or start == first:
+    if start == first:
         return
-    plan = spin_up_plan(basin, start, generated=generated)
-    words = generated_weather_words(generated_from(basin, start, end or start), start)
     said = (f"note: {basin.path} gives its initial state (reservoir storage, concentrations) for its [run] "
             f"start, {first}; ")
+    if not basin.is_watershed:  # flows from [forcing]: nothing to spin up (a review, 2026-12-06: no note)
+        return click.echo(said + f"a flow-driven basin is not spun up: this run starts on {start} from that state. "
+                          f"Where it matters, give the state of {start} with --from-state or --set (e.g. reservoirs."
+                          "<id>.initial_storage_mcm), or start on the basin's start", err=True)
+    plan = spin_up_plan(basin, start, generated=generated)
+    words = generated_weather_words(generated_from(basin, start, end or start), start)
     if start < first:
         said += f"this run starts before it, on {start}, from that state"
     elif plan.first is not None:

@@ -54,6 +54,16 @@ def partial_years(dates) -> dict[int, str]:
     return out
 
 
+def in_whole_months(dates) -> list[bool]:
+    """For each of consecutive daily ``dates``, whether the run covers its calendar month from the first day
+    to the last: a month covered in part has no monthly mean in the agreements (``hydro compensate``), the
+    report's class tables and ``hydro plot classes``, so no summary takes one either."""
+    counts: dict[tuple[int, int], int] = {}
+    for d in dates:
+        counts[(d.year, d.month)] = counts.get((d.year, d.month), 0) + 1
+    return [counts[(d.year, d.month)] == calendar.monthrange(d.year, d.month)[1] for d in dates]
+
+
 #: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
 #: ``20150131`` and the ISO week ``2015-W05-6``).
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

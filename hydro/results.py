@@ -122,6 +122,12 @@ class Results:
         """The simulated days."""
         return self.coords["time"]
 
+    def simulated_days(self) -> list[date]:
+        """The days covered: the time steps, or every day within the periods' bounds (``--aggregate``)."""
+        if self.time_bounds is None:
+            return list(self.dates)
+        return [a + timedelta(days=k) for a, b in zip(*self.time_bounds, strict=True) for k in range((b - a).days)]
+
     def days_per_step(self) -> np.ndarray:
         """Days each time step covers: 1 for daily results, the simulated days of each
         period for monthly or yearly means (so a load's mass is ``load * days``)."""

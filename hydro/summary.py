@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from hydro.errors import HydroError
-from hydro.results import Results
 from hydro.transfer_summary import basin_transfer_lines, run_transfer_lines
 
 #: Longest line ``hydro info`` prints.
@@ -152,7 +150,7 @@ def describe_results(path: Path) -> str:
     if res.coords.get("time"):
         from hydro.dates import partial_years
 
-        d = _days_simulated(res)
+        d = res.simulated_days()
         partial = partial_years(d)
         means = f", {len(res.dates)} {attrs.get('time_aggregation', 'period')} means" if res.time_bounds else ""
         lines.append(f"  period: {d[0]} to {d[-1]} ({len(d)} days{means})")
@@ -184,16 +182,6 @@ def describe_results(path: Path) -> str:
         lines += _wrap(key, value, indent="    ", lines=ATTRIBUTE_LINES)
     lines.append("  (all of it: xarray.open_dataset(FILE) or ncdump -h FILE)")
     return "\n".join(lines)
-
-
-def _days_simulated(res: Results) -> list[date]:
-    """The days a results file covers: its time steps, or for means over periods (``--aggregate``)
-    every day within the periods' bounds (``time_bnds``; the steps are the periods' first days)."""
-    if res.time_bounds is None:
-        return list(res.dates)
-    from datetime import timedelta
-
-    return [a + timedelta(days=k) for a, b in zip(*res.time_bounds, strict=True) for k in range((b - a).days)]
 
 
 def describe_shipped() -> str:

@@ -90,12 +90,12 @@ def _scenario_id(results, scenario, results_path: Path | None = None) -> str | N
 
 def _masthead(results, title, scenario_id) -> str:
     a = results.attrs
-    dates = results.dates
+    dates = results.simulated_days()  # a monthly file's steps are its months' first days
     basin = a.get("basin", "?")
     scen = scenario_id or a.get("scenario", "baseline")
     heading = title or f"Basin {basin} — scenario {scen}"
     consts = ", ".join(symbol(s) for s in results.constituents) or "none"
-    parts = [f"{dates[0]} to {dates[-1]}", f"{len(dates):,} days", f"constituents {consts}"]
+    parts = [f"{dates[0]} to {dates[-1]}", f"{len(dates):,} day{'s' * (len(dates) != 1)}", f"constituents {consts}"]
     sub = "".join(f"<span>{esc(p)}</span>" for p in parts)
     return (f'<header class="masthead"><div class="wrap"><p class="kicker">hydro report</p>'
             f'<h1>{esc(heading)}</h1><p class="sub">{sub}</p></div></header>')
@@ -109,9 +109,10 @@ def _count(n: int, noun: str) -> str:
 
 def _glance(results, scenario) -> str:
     c = results.coords
-    dates = results.dates
+    dates = results.simulated_days()
     years = len({d.year for d in dates})
-    cards = [html.stat("Period", f"{len(dates):,} days", f"{dates[0]} to {dates[-1]} ({years} calendar years)")]
+    cards = [html.stat("Period", f"{len(dates):,} day{'s' * (len(dates) != 1)}",
+                       f"{dates[0]} to {dates[-1]} ({years} calendar year{'s' * (years != 1)})")]
     counts = [_count(len(c[k]), k) for k in ("section", "reservoir", "subbasin") if c.get(k)]
     cards.append(html.stat("Network", _count(len(c.get("reach", [])), "reach"), ", ".join(counts)))
     for short in results.constituents:
@@ -142,11 +143,11 @@ def _glance(results, scenario) -> str:
 
 def _provenance(results, results_path: Path, scenario_id) -> str:
     a = results.attrs
-    dates = results.dates
+    dates = results.simulated_days()
     code = lambda v: f"<code>{esc(v)}</code>"  # noqa: E731
     rows = [("basin", esc(a.get("basin", "–"))),
             ("scenario", esc(scenario_id or a.get("scenario", "–"))),
-            ("period", esc(f"{dates[0]} to {dates[-1]} ({len(dates):,} days)")),
+            ("period", esc(f"{dates[0]} to {dates[-1]} ({len(dates):,} day{'s' * (len(dates) != 1)})")),
             ("constituents", esc(", ".join(f"{symbol(k)} ({v})" for k, v in results.constituents.items())
                                  or "–")),
             ("model version", esc(a.get("source", "–"))),

@@ -98,7 +98,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.csv_cells import SpreadsheetWriter
-from hydro.dates import partial_years
+from hydro.dates import in_whole_months, partial_years
 from hydro.scenarios.kept_out import (
     SPENT_PER_KG_UNIT,
     SPREAD,
@@ -134,9 +134,12 @@ def annual_stats(dates, conc, complete_only: bool = False):
     """(years, annual mean of monthly means [year, loc], highest monthly mean [year, loc]).
 
     With ``complete_only`` only the calendar years the dates cover from 1 January to
-    31 December are returned (see :func:`partial_years`).
+    31 December are returned (see :func:`partial_years`). A month the dates cover in part has no monthly
+    mean (as in ``hydro compensate``): a partial year's figures are those of its whole months, and a year
+    with none is left out (a review, 2026-12-06: a 10-day month weighed as a whole one).
     """
-    my, mm = monthly_means(dates, conc)
+    whole = np.asarray(in_whole_months(dates), dtype=bool)
+    my, mm = monthly_means([d for d, w in zip(dates, whole, strict=True) if w], np.asarray(conc)[whole])
     years = np.unique(my)
     if complete_only:
         partial = partial_years(dates)
