@@ -917,3 +917,7 @@ def _percentiles(text: str | None) -> tuple[float, float] | None:
     if not 0 <= low < high <= 100:
         raise click.BadParameter(f"expected 0 <= LOW < HIGH <= 100, got {text!r}", param_hint="--percentiles")
     return low, high
+
+
+if __name__ == "__main__":  # python -m hydro.cli, as python -m hydro (it printed nothing and exited 0)
+    main()

@@ -93,3 +93,10 @@ def test_a_later_start_on_a_flow_driven_basin_says_it_is_not_spun_up(tmp_path):
     assert r.returncode == 0, r.stderr
     assert any(line.startswith("note:") and "flow-driven basin is not spun up" in line
                for line in r.stderr.splitlines()), r.stderr
+
+
+def test_python_m_hydro_cli_is_the_hydro_command():
+    # two reviews (2026-12-06) ran `python3 -m hydro.cli ...`: it printed nothing and exited 0
+    r = subprocess.run([sys.executable, "-m", "hydro.cli", "info", "no_such_basin_x"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "no_such_basin_x" in r.stderr, (r.returncode, r.stderr)
