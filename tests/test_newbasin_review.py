@@ -1,0 +1,55 @@
+"""A third basin written from the docs alone (outside reviewer, 2026-12-06): what the docs promised and the
+code did not keep, each on a small copy of a shipped example built in ``tmp_path``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import netCDF4
+from cli_invoke import invoke
+
+from hydro.basin import ROOT
+
+WATERSHED = ROOT / "configs" / "examples" / "watershed"
+
+
+def watershed_copy(tmp_path: Path, replace: dict[str, str] | None = None) -> Path:
+    """The example watershed basin copied to ``tmp_path / "b"``, its basin.toml's texts ``replace``d."""
+    folder = tmp_path / "b"
+    shutil.copytree(WATERSHED, folder)
+    text = (folder / "basin.toml").read_text(encoding="utf-8")
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (folder / "basin.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_days_filled_by_the_weather_header_are_in_the_results_and_the_summary(tmp_path):
+    """F5: docs/basin-file.md says of '# fill_missing:' "each fill counted and reported"; nothing said it."""
+    folder = watershed_copy(tmp_path)
+    csv = folder / "weather.csv"
+    text = csv.read_text(encoding="utf-8")
+    fill = "# fill_missing: precip_zero, temp_range_monthly\n"
+    text = text.replace("# hydro daily forcing\n", "# hydro daily forcing\n" + fill)
+    text = text.replace("2001-03-01,0.00,12.32,5.63,19.02", "2001-03-01,NA,12.32,NA,19.02")
+    text = text.replace("2001-03-03,0.00,8.51,1.81,15.21", "2001-03-03,NA,8.51,1.81,15.21")
+    csv.write_text(text, encoding="utf-8")
+    out = tmp_path / "r.nc"
+    result = invoke("run", folder, "--start", "2001-01-01", "--end", "2001-03-31", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert ("weather file days filled by its '# fill_missing:' header, between 2001-03-01..2001-03-03: "
+            "2 precipitation (0 mm), 1 tmin") in result.output
+    with netCDF4.Dataset(out) as nc:
+        assert nc.weather_filled_precip_days == "2" and nc.weather_filled_tmin_days == "1"
+        assert nc.weather_filled_dates == "2001-03-01..2001-03-03"
+        assert "weather_filled_tmax_days" not in nc.ncattrs()
+    info = invoke("info", out)
+    assert info.exit_code == 0 and "weather_filled_precip_days" in info.output, info.output
+    # a file without the header says nothing of fills
+    plain = tmp_path / "plain.nc"
+    result = invoke("run", WATERSHED, "--start", "2001-01-01", "--end", "2001-01-31", "-o", plain, "-q")
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(plain) as nc:
+        assert not [k for k in nc.ncattrs() if k.startswith("weather_filled")]
