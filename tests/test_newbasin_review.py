@@ -53,3 +53,16 @@ def test_days_filled_by_the_weather_header_are_in_the_results_and_the_summary(tm
     assert result.exit_code == 0, result.output
     with netCDF4.Dataset(plain) as nc:
         assert not [k for k in nc.ncattrs() if k.startswith("weather_filled")]
+
+
+def test_a_reach_dried_by_a_reservoir_below_dead_storage_names_the_reservoir(tmp_path):
+    """F4: initial_storage_mcm below dead_storage_mcm; the reach below then dried on day one and the error
+    advised an ecological minimum release upstream, which the reservoir already had."""
+    result = invoke("run", ROOT / "configs" / "examples" / "tiny", "-o", tmp_path / "r.nc", "-q",
+                    "--set", "reservoirs.lake.initial_storage_mcm=4",
+                    "--set", "forcing.lateral_inflow_m3_s.tailwater=0")
+    assert result.exit_code == 2, result.output
+    assert ("reach 'tailwater' has no flow at its outlet on 2020-01-01 (0 m3/s): reservoir 'lake' above it holds "
+            "4 mcm, at or below its dead storage of 5 mcm (dead_storage_mcm)") in result.output
+    assert "initial_storage_mcm above its dead_storage_mcm" in result.output
+    assert "ecological minimum release upstream" not in result.output
