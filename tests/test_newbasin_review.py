@@ -66,3 +66,17 @@ def test_a_reach_dried_by_a_reservoir_below_dead_storage_names_the_reservoir(tmp
             "4 mcm, at or below its dead storage of 5 mcm (dead_storage_mcm)") in result.output
     assert "initial_storage_mcm above its dead_storage_mcm" in result.output
     assert "ecological minimum release upstream" not in result.output
+
+
+def test_a_basin_without_constituents_is_told_what_to_write(tmp_path):
+    """F1: a watershed basin written from basin-file.md's watershed section had no [[constituents]]; the error
+    said "key 'constituents': missing; add it to this table", neither the table's form nor what to put in it."""
+    folder = watershed_copy(tmp_path, {'[[constituents]]\nname = "tn"\nlong_name = "total nitrogen"\n'
+                                       'river_removal_per_day = 0.05\nriver_theta = 1.047\n'
+                                       'settling_velocity_m_per_day = 0.03\n': ""})
+    result = invoke("info", folder)
+    assert result.exit_code == 2, result.output
+    for said in ("basin.toml", "'constituents'", "[[constituents]]", 'name = "tn"', "river_removal_per_day",
+                 "settling_velocity_m_per_day", "defaults to 0", "docs/basin-file.md"):
+        assert said in result.output, (said, result.output)
+    assert "add it to this table" not in result.output
