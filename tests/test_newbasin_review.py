@@ -80,3 +80,16 @@ def test_a_basin_without_constituents_is_told_what_to_write(tmp_path):
                  "settling_velocity_m_per_day", "defaults to 0", "docs/basin-file.md"):
         assert said in result.output, (said, result.output)
     assert "add it to this table" not in result.output
+
+
+def test_shore_subbasins_smaller_than_the_lake_are_refused(tmp_path):
+    """F6: basin-file.md says "draw the shore subbasins with the lake inside them"; a shore of 40 km2 around a
+    lake of 72 km2 at full supply loaded and ran, the lake's runoff deduction capped (12 % less inflow)."""
+    folder = watershed_copy(tmp_path, {'area_km2 = 90.0\nreservoir = "lake"': 'area_km2 = 12.0\nreservoir = "lake"',
+                                       "water_area_km2 = 9.0": "water_area_km2 = 1.2"})
+    result = invoke("info", folder)
+    assert result.exit_code == 2, result.output
+    for said in ("basin.toml", "reservoir 'lake'", "'shore' 12 km2", "18.8 km2", "full_supply_level_m 126 m",
+                 "draw the shore subbasins with the lake inside them", "docs/basin-file.md"):
+        assert said in result.output, (said, result.output)
+    assert invoke("info", watershed_copy(tmp_path / "ok")).exit_code == 0  # 90 km2 around 18.8: as shipped
