@@ -93,3 +93,36 @@ def test_shore_subbasins_smaller_than_the_lake_are_refused(tmp_path):
                  "draw the shore subbasins with the lake inside them", "docs/basin-file.md"):
         assert said in result.output, (said, result.output)
     assert invoke("info", watershed_copy(tmp_path / "ok")).exit_code == 0  # 90 km2 around 18.8: as shipped
+
+
+def test_a_scenario_file_naming_the_basin_folder_is_not_told_to_run_the_same_command(tmp_path, monkeypatch):
+    """F8: basin = "newbasin" (the folder's name, not its [basin] name): the advice was "Run it on newbasin
+    (hydro scenarios newbasin ...)", the command that had just failed; the fix came last."""
+    shutil.copytree(WATERSHED, tmp_path / "mybasin")
+    text = (ROOT / "configs" / "scenarios" / "watershed.toml").read_text(encoding="utf-8")
+    assert 'basin = "watershed"' in text
+    (tmp_path / "s.toml").write_text(text.replace('basin = "watershed"', 'basin = "mybasin"'), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("scenarios", "mybasin", "s.toml", "-o", "out.nc", "--workers", "1")
+    assert result.exit_code == 2, result.output
+    assert "hydro scenarios mybasin" not in result.output
+    said = result.output.replace("\n", " ")
+    assert 'should say basin = "watershed" in [scenario_set] (basin is the basin\'s [basin] name, not its' in said
+    assert not (tmp_path / "out.nc").exists()
+
+
+def test_the_validate_advice_is_a_command_that_runs_for_a_basin_of_ones_own(tmp_path, monkeypatch):
+    """F9: "the model misses the measured where `hydro validate luanhe_test` says": no such case; a basin of
+    one's own is validated by its folder's path, with an observations.toml in it."""
+    from hydro.compensation.notes import simulated_text, validate_hint
+
+    assert validate_hint("miyun", ROOT / "basins" / "miyun" / "basin.toml") == "`hydro validate miyun`"
+    folder = shutil.copytree(WATERSHED, tmp_path / "mine")
+    monkeypatch.chdir(tmp_path)
+    hint = validate_hint("watershed", folder / "basin.toml")
+    assert hint.startswith("`hydro validate ./mine` (once ./mine/observations.toml gives the measured figures")
+    assert "docs/commands/validate.md" in hint
+    (folder / "observations.toml").write_text("", encoding="utf-8")
+    assert validate_hint("watershed", folder / "basin.toml") == "`hydro validate ./mine`"
+    said = simulated_text("r.nc", {"basin": "luanhe_test", "basin_file": str(folder / "basin.toml")})
+    assert "`hydro validate ./mine`" in said and "hydro validate luanhe_test" not in said
