@@ -126,3 +126,8 @@ def test_the_validate_advice_is_a_command_that_runs_for_a_basin_of_ones_own(tmp_
     assert validate_hint("watershed", folder / "basin.toml") == "`hydro validate ./mine`"
     said = simulated_text("r.nc", {"basin": "luanhe_test", "basin_file": str(folder / "basin.toml")})
     assert "`hydro validate ./mine`" in said and "hydro validate luanhe_test" not in said
+    # from a results file, as hydro compensate reads it
+    run = invoke("run", "mine", "--start", "2001-01-01", "--end", "2001-01-31", "-o", "r.nc", "-q")
+    assert run.exit_code == 0, run.output
+    said = simulated_text("r.nc")
+    assert "`hydro validate ./mine`" in said and "hydro validate watershed" not in said, said
