@@ -253,7 +253,7 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
     station file, that file's (:func:`hydro.weather_provenance.weather_attributes`); on generated weather from
     the day after the record's end (a run that starts on the record and goes on past it), the file's
     estimated periods too (the run's days before are the record's)."""
-    from hydro.weather_provenance import record_estimates, record_follows, weather_attributes
+    from hydro.weather_provenance import fill_attributes, record_estimates, record_follows, weather_attributes
 
     attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
              "weather_synthetic": str(station.synthetic).lower()}
@@ -269,6 +269,7 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
             estimated = record_estimates(ws.weather.csv) if after_record else ""  # its record days keep their caveat
             if estimated:
                 attrs["weather_estimated"] = estimated
+        attrs.update(fill_attributes(station.metadata))  # a file marked synthetic: true may have its gaps filled
     subs = ws.subbasins
     attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
     attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)

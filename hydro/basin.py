@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from hydro import resources
 from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state
 from hydro.config_hash import config_sha256
-from hydro.constituents import name_clash
+from hydro.constituents import CONSTITUENTS_NEEDED, name_clash
 from hydro.drainage_checks import check_drainage
 from hydro.errors import HydroError, suggest
 from hydro.flood_season import check_start_storage
@@ -225,9 +225,9 @@ class Basin:
         counties = _counties(root)
         network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km, counties=counties)
         settings = settings.for_network(len(network.reaches))  # [run] local_steps, dispersion_every "auto": by size
-        constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
-        if not constituents:
-            raise root.error("constituents", "at least one [[constituents]] table is needed (tn)")
+        constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents", default=[]))
+        if not constituents:  # what to write, not "add it to this table" (new-basin review, 2026-12-06)
+            raise root.error("constituents", CONSTITUENTS_NEEDED)
         if clash := name_clash(constituents):
             raise root.error("constituents", clash)
         forcing = root.table("forcing", default=None)

@@ -103,6 +103,16 @@ class Reaction:
         return r
 
 
+#: The error of a basin file without ``[[constituents]]`` (every basin needs one, a watershed basin too): what to
+#: write, not "add it to this table" (new-basin review, 2026-12-06).
+CONSTITUENTS_NEEDED = (
+    "missing; every basin needs at least one [[constituents]] table (an array of tables), a watershed basin "
+    "too: its sources deliver tn (and orgn, nh3n, no3n, tp, dp, pp, codmn where declared). Add\n"
+    "  [[constituents]]\n  name = \"tn\"\n  river_removal_per_day = ...        # d-1 at 20 degC\n"
+    "  reservoir_removal_per_day = ...\n  settling_velocity_m_per_day = ...  # m d-1\n"
+    "(each removal key defaults to 0: no removal, a conservative tn; see docs/basin-file.md, "
+    "'[[constituents]]')")
+
 @dataclass(frozen=True)
 class Constituent:
     """A transported constituent and its removal parameters.

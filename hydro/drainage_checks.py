@@ -90,3 +90,24 @@ def check_series_drainage(basin, withdrawal, flow: np.ndarray, dates) -> None:
                            drainage_km2(basin.network, basin.watershed.subbasins),
                            fed_from_outside(basin.network, basin.transfers),
                            what=f" as the mean of {year}-{month + 1:02d}")
+
+
+def check_shore_areas(path, network, subbasins) -> None:
+    """Refuse a reservoir whose shore subbasins (``reservoir = id``) cover less than its surface at full supply:
+    their ``area_km2`` is the shore and the lake together (docs/basin-file.md), and the lake takes the runoff of
+    the share of it its surface covers, at most all of it; drawn without the lake, the reservoir lost the rest
+    without a word (new-basin review, 2026-12-06: 40 km2 of shore around 72 km2 of lake, 12 % less inflow)."""
+    for res in network.reservoirs:
+        shore = [s for s in subbasins if s.reservoir == res.id]
+        if not shore:
+            continue
+        land = sum(s.area_km2 for s in shore)
+        lake = float(np.interp(res.full_supply_level_m, res.level_m, res.area_m2)) / 1e6
+        if land < lake:
+            listed = ", ".join(f"'{s.id}' {s.area_km2:,.6g}" for s in shore)
+            raise HydroError(
+                f"{path}: reservoir '{res.id}': its shore subbasins (reservoir = \"{res.id}\": {listed} km2, "
+                f"{land:,.6g} km2 in all) are smaller than its water surface at full supply ({lake:,.6g} km2: the "
+                f"curve's area_km2 at full_supply_level_m {res.full_supply_level_m:g} m); draw the shore subbasins "
+                "with the lake inside them: their area_km2 is the shore and the lake together (docs/basin-file.md, "
+                "'A reservoir's surface lies in the subbasins that drain straight into it')")

@@ -24,6 +24,11 @@ FILL_RULES = {
                           "tmean-tmin/tmax-tmean over the file's complete days",
 }
 
+#: The results' attributes of the days a watershed run's weather file had filled by these rules
+#: (:func:`hydro.weather_provenance.fill_attributes`).
+FILL_ATTRIBUTES = ("weather_filled_precip_days", "weather_filled_tmin_days", "weather_filled_tmax_days",
+                   "weather_filled_dates")
+
 
 def fill_rules(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
     """The rules of the header line ``fill_missing`` (empty without it); unknown ones are errors."""

@@ -35,6 +35,7 @@ from datetime import date, timedelta
 
 from hydro.ecological_minimum import DEAD_ATTRIBUTE, ECO_ATTRIBUTE
 from hydro.errors import HydroError
+from hydro.forcing_fill import FILL_ATTRIBUTES
 
 SAME, MAX, SUM, LISTED = "same", "max", "sum", "listed"
 
@@ -79,7 +80,7 @@ RULES: dict[str, CombineRule] = {
                      "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
                      "reservoir_county", "reservoir_province", "reservoir_county_water_share",
                      "subbasin_drains_to", "weather", "weather_file", "weather_adjustments", "weather_time_zone",
-                     "weather_estimated", "store_climate",
+                     "weather_estimated", "store_climate", *FILL_ATTRIBUTES,
                      "weather_synthetic", "weather_generated_from", "weather_libraries", "flow_driven",
                      "transfers", "transfer_origins", "transfer_estimated", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "basin_file", "params_file", "params_file_sha256", "params_overrides",

@@ -15,6 +15,7 @@ from hydro.routing import CAPPED_ATTRIBUTE, DEFAULT_MAX_SUBSTEPS
 from hydro.run_attributes import Combiner, id_values
 from hydro.transfer_summary import run_transfer_lines
 from hydro.units import KG_PER_DAY_PER_M3S_MGL, water_max_mg_l
+from hydro.weather_provenance import fill_line
 
 
 class RunSummary:
@@ -143,6 +144,8 @@ class RunSummary:
             if key in self.worst:
                 lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
         lines += run_transfer_lines(self.attrs, self.first, self.last)
+        if fill_line(self.attrs):  # days the weather file's header filled (docs/basin-file.md: each reported)
+            lines.append(fill_line(self.attrs))
         if self.eco_unmet:  # at dead storage: nothing can leave (the rule is right, the user should know)
             lines.append("reservoir outflow below its ecological minimum (not enough water above dead storage): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))

@@ -194,10 +194,39 @@ def _check_flows(network: Network, arr: dict[str, np.ndarray], day, no_boundary:
         cause = (f" after a lateral inflow of {arr['lateral'][d, r]:g} m3/s, which takes that much out "
                  "along the reach (negative is a withdrawal), more than reached it")
         less = "take less ([forcing.lateral_inflow_m3_s] of a flow-driven basin closer to 0), or "
+    dead = _dead_above(network, arr, d, r) if name == "q_out" and not cause else ""
+    if dead:  # its water is a reservoir's, which lets nothing out: say which (new-basin review, 2026-12-06)
+        raise HydroError(
+            f"reach '{network.reaches[r].id}' has no flow at its outlet on {day(d)} ({arr[name][d, r]:g} m3/s): "
+            f"{dead}, so nothing is released, its ecological minimum neither; give it an initial_storage_mcm above "
+            "its dead_storage_mcm (both in 10^6 m3: a storage copied in 亿m3 is 100 times too small), or add "
+            "lateral or boundary inflow below it")
     raise HydroError(
         f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
         f"({arr[name][d, r]:g} m3/s){cause}; every reach needs flow > 0: {less}add lateral or "
         "boundary inflow, or an ecological minimum release upstream")
+
+
+def _dead_above(network: Network, arr: dict[str, np.ndarray], d: int, r: int) -> str:
+    """The reservoirs upstream of reach ``r`` whose storage at the start of day ``d`` is at or below their dead
+    storage (``reservoir 'id' above it holds X mcm, at or below its dead storage of Y mcm``, ``; ``-joined; ""
+    where none is): what dried a reach that only a reservoir feeds."""
+    target = network.reaches[r].id
+    below: dict[str, str | None] = {x.id: x.downstream for x in network.reaches}
+    below.update({x.id: x.downstream for x in network.reservoirs})
+    volume = arr.get("res_volume")
+    said = []
+    for s, res in enumerate(network.reservoirs):
+        at, hops = res.downstream, 0
+        while at is not None and at != target and hops <= len(below):
+            at, hops = below.get(at), hops + 1
+        if at != target or volume is None or d >= len(volume):
+            continue
+        held = float(volume[d, s])
+        if held <= res.dead_storage_m3:
+            said.append(f"reservoir '{res.id}' above it holds {held / 1e6:,.6g} mcm, at or below its dead storage "
+                        f"of {res.dead_storage_m3 / 1e6:,.6g} mcm (dead_storage_mcm)")
+    return "; ".join(said)
 
 
 def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels,

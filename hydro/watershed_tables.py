@@ -245,6 +245,7 @@ def check_parts(basin):
 def parse_watershed(path: Path, network, tables: list[Table], weather_table: Table, runoff: Table,
                     counties: dict) -> Watershed:
     """Read ``[weather]``, ``[runoff]`` and ``[[subbasins]]`` (with their sources) and check them."""
+    from hydro.drainage_checks import check_shore_areas
     from hydro.sources import SourceParameters
     from hydro.sources.deposition import check_water_area
 
@@ -264,6 +265,7 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
     if len(set(ids)) != len(ids):
         twice = repeated(ids)
         raise HydroError(f"{path}: subbasin ids must be unique; listed twice: {', '.join(twice)}")
+    check_shore_areas(path, network, subs)
     sources = SourceParameters.from_subbasin_tables(tables)
     for t in tables:
         t.finish()

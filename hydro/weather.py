@@ -55,7 +55,8 @@ the file's header declares how the simulation fills it, with the line
 
 ``tmean_c`` is never filled.  What was filled is recorded in the metadata
 (``filled_precip_days``, ``filled_tmin_days``, ``filled_tmax_days`` and
-``filled_dates``, the first and last filled day), so results can say it.  The file
+``filled_dates``, the first and last filled day), and a watershed run's results say it
+(``weather_filled_*``, :func:`hydro.weather_provenance.fill_attributes`).  The file
 itself keeps ``NA``: nothing is written that was not observed.
 
 Missing-data rule

@@ -17,8 +17,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from hydro.forcing_fill import FILL_ATTRIBUTES
+
 #: The attributes :func:`weather_attributes` writes of a basin's station file (a run on other weather drops them).
-WEATHER_FILE_ATTRIBUTES = ("weather_file", "weather_adjustments", "weather_time_zone", "weather_estimated")
+WEATHER_FILE_ATTRIBUTES = ("weather_file", "weather_adjustments", "weather_time_zone", "weather_estimated",
+                           *FILL_ATTRIBUTES)
 
 _PERIOD = re.compile(r"^(?P<label>.*\S)\s+(?P<first>\d{4}-\d\d-\d\d)\.\.(?P<last>\d{4}-\d\d-\d\d)$")
 
@@ -76,6 +79,30 @@ def adjustments(metadata: dict[str, Any]) -> str:
                       if k.endswith("_adjustment") or k.startswith("basin_scaled"))
 
 
+def fill_attributes(metadata: dict[str, Any]) -> dict[str, str]:
+    """The days of a weather file its ``# fill_missing:`` header filled, as the reader counted them in its
+    ``metadata`` (``filled_precip_days``, ``filled_tmin_days``, ``filled_tmax_days``, ``filled_dates``: the first
+    and last filled day): :data:`FILL_ATTRIBUTES`, over the whole file (as ``weather_estimated``), where a day was
+    filled; none else (docs/basin-file.md: "each fill counted and reported", reviewer's new basin, 2026-12-06)."""
+    if not metadata.get("filled_dates"):
+        return {}
+    attrs = {f"weather_{key}": str(int(metadata[key]))
+             for key in ("filled_precip_days", "filled_tmin_days", "filled_tmax_days") if int(metadata.get(key, 0))}
+    attrs["weather_filled_dates"] = str(metadata["filled_dates"])
+    return attrs
+
+
+def fill_line(attrs: dict[str, Any]) -> str:
+    """The run summary's line on the weather file's filled days (:func:`fill_attributes`); "" where none was."""
+    counts = [f"{attrs[f'weather_filled_{v}_days']} {what}" for v, what in
+              (("precip", "precipitation (0 mm)"), ("tmin", "tmin"), ("tmax", "tmax"))
+              if attrs.get(f"weather_filled_{v}_days")]
+    if not attrs.get("weather_filled_dates"):
+        return ""
+    return (f"weather file days filled by its '# fill_missing:' header, between {attrs['weather_filled_dates']}: "
+            + ", ".join(counts) + " (the whole file's; the results' weather_filled_* attributes)")
+
+
 def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dict[str, str]:
     """The results' attributes of a run on the station file ``csv`` (its header ``metadata``):
     ``weather_file`` (the file read, relative to the basin's ``folder``), ``weather_adjustments`` (the
@@ -93,6 +120,7 @@ def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dic
     estimated = estimated_days(metadata, date.min, date.max)
     if estimated:
         attrs["weather_estimated"] = estimated
+    attrs.update(fill_attributes(metadata))
     return attrs
 
 

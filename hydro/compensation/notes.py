@@ -136,8 +136,33 @@ def simulated_text(path, attrs=None) -> str:
     if not basin:
         return ""
     return (f"note: {path}: payments of simulated water quality (basin {basin}), not of monitoring: the model "
-            f"misses the measured where `hydro validate {basin}` says, so they illustrate the rules, not a "
-            "settlement")
+            f"misses the measured where {validate_hint(basin, attrs.get('basin_file'))} says, so they illustrate "
+            "the rules, not a settlement")
+
+
+def validate_hint(basin, basin_file=None) -> str:
+    """The ``hydro validate`` command that scores the basin ``basin`` (its results' ``basin_file``): the shipped
+    case by its name, a basin of one's own by its folder's path (``./NAME`` beside; with the observations.toml it
+    needs where the folder has none, docs/commands/validate.md). ``hydro validate luanhe_test`` failed, 'unknown
+    validation case' (new-basin review, 2026-12-06)."""
+    import os
+
+    from hydro.basin import shipped_basins
+
+    folder = Path(str(basin_file)).parent if basin_file else None
+    shipped = shipped_basins().get(str(basin))
+    if shipped is not None and (shipped / "observations.toml").is_file() and (  # a shipped basin's case
+            folder is None or shipped.resolve() == folder.resolve()):
+        return f"`hydro validate {basin}`"
+    if folder is None:  # results that do not say their basin file
+        return "`hydro validate PATH` (the basin's folder, with an observations.toml: docs/commands/validate.md)"
+    where = os.path.relpath(folder)
+    where = str(folder) if where.startswith("..") else where if os.sep in where or where.startswith(".") \
+        else f".{os.sep}{where}"
+    if (folder / "observations.toml").is_file():
+        return f"`hydro validate {where}`"
+    return (f"`hydro validate {where}` (once {where}{os.sep}observations.toml gives the measured figures, "
+            "docs/commands/validate.md)")
 
 
 def transfer_end_text(path, attrs=None) -> str:

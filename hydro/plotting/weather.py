@@ -94,7 +94,7 @@ def file_attributes(path) -> dict:
 
     keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed", GENERATED_FROM,
             "price_year",  # (hydro.compensation.notes.price_year_text)
-            "basin", "transfer_series_end_before_period_end")  # (simulated_text, transfer_end_text)
+            "basin", "basin_file", "transfer_series_end_before_period_end")  # (simulated_text, transfer_end_text)
     try:
         with open_dataset(path) as nc:
             attrs = {k: str(nc.getncattr(k)) for k in keys if k in nc.ncattrs()}

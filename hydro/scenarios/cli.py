@@ -157,8 +157,11 @@ def _notes(run) -> None:
     basin = run.results[0].attrs.get("basin") if run.results else None
     sfile = getattr(run, "sfile", None)
     if sfile is not None and sfile.targets and basin:  # as hydro compensate says of its payments (compensation.notes.simulated_text)
+        from hydro.compensation.notes import validate_hint
+
+        hint = validate_hint(basin, run.results[0].attrs.get("basin_file"))
         click.echo(f"note: the targets judge simulated water quality (basin {basin}), not monitoring: the model "
-                   f"misses the measured where `hydro validate {basin}` says, so 'met' and its probability are the "
+                   f"misses the measured where {hint} says, so 'met' and its probability are the "
                    "model's, to read beside those checks", err=True)
     if len((run.ensemble or {}).get("members") or ()) == 1:  # --members 1, or all but one failed: no spread
         from hydro.scenarios.kept_out import members_counted

@@ -291,10 +291,27 @@ def check_basin(info, sfile: ScenarioFile) -> None:
     on Miyun without a word (its measure names Hebei, which both have), with them the error blamed an
     unknown location."""
     given = str(info.name)
-    check_basin_name(sfile, given, f"the basin given ({info.path})",
-                     f"Run it on {sfile.basin} (hydro scenarios {sfile.basin} {sfile.path}), or give a scenario file "
-                     f"written for {given} (configs/scenarios/ holds the shipped ones); a file you wrote for this "
-                     f"basin should say basin = \"{given}\" in [scenario_set]")
+    check_basin_name(sfile, given, f"the basin given ({info.path})", _remedy(sfile, given, info.path))
+
+
+def _remedy(sfile: ScenarioFile, given: str, path) -> str:
+    """What to do of a scenario file for another basin: first what a file written for this basin says (its
+    ``[basin] name``, not its folder's); the command on the basin the file names only where that is another
+    basin hydro finds (a folder named as the file's ``basin`` is the one given: the command just run, new-basin
+    review, 2026-12-06)."""
+    from pathlib import Path
+
+    from hydro.basin import resolve_basin
+
+    said = (f"A file you wrote for this basin should say basin = \"{given}\" in [scenario_set] (basin is the "
+            "basin's [basin] name, not its folder's, docs/scenarios.md)")
+    try:
+        other = resolve_basin(sfile.basin.strip()).resolve()
+    except (HydroError, OSError):
+        other = None
+    if other is not None and other != Path(path).resolve():
+        said += f"; run it on basin '{sfile.basin}' with hydro scenarios {sfile.basin} {sfile.path}"
+    return said + f"; or give a scenario file written for {given} (configs/scenarios/ holds the shipped ones)"
 
 
 def check_basin_name(sfile: ScenarioFile, given: str, what: str, remedy: str) -> None:
