@@ -134,8 +134,9 @@ def test_open_results_of_a_file_reshaped_by_xarray_names_the_variable(week, tmp_
     # resampling a whole results dataset gives the yearly budgets a time axis; open_results
     # failed with xarray's "Could not convert tuple of form (dims, data...)" ValueError
     week.resample(time="MS").mean().to_netcdf(tmp_path / "resampled.nc")
-    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
-                                         r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
+    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'budget_year', "
+                                         r"'reach', 'budget_term'\), where hydro writes \('budget_year', 'reach', "
+                                         r"'budget_term'\)"):
         hydro.open_results(tmp_path / "resampled.nc")
 
 
@@ -147,8 +148,9 @@ def test_open_results_of_a_reshaped_file_names_the_reshaped_variable_whatever_co
     first = ["tn_budget_reach", *sorted(n for n in resampled.data_vars if n != "tn_budget_reach")]
     resampled[first].to_netcdf(tmp_path / "resampled.nc")
     assert next(iter(netCDF4.Dataset(tmp_path / "resampled.nc").variables)) in ("time", "tn_budget_reach")
-    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
-                                         r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
+    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'budget_year', "
+                                         r"'reach', 'budget_term'\), where hydro writes \('budget_year', 'reach', "
+                                         r"'budget_term'\)"):
         hydro.open_results(tmp_path / "resampled.nc")
 
 

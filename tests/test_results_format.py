@@ -15,7 +15,9 @@ from hydro.variables import BUDGET_TERMS, RESULTS_FORMAT, cell_methods, declared
 #: RESULTS_FORMAT -> the layout's fingerprint (:func:`fingerprint`).  A change of the layout fails the test: give
 #: RESULTS_FORMAT the day's date, say in docs/results.md ("Files of older layouts") what a file written before it
 #: holds and what hydro does with it, and record the new fingerprint here.
-FORMATS = {"2026-12-06": "c1d5622ae42bf725"}
+FORMATS = {"2026-12-06": "c1d5622ae42bf725",
+           # yearly budgets on `budget_year` (was `year`: it collided with xarray's groupby('time.year'))
+           "2026-12-06b": "b56e2430aae00eb2"}
 
 
 def fingerprint() -> str:
