@@ -91,7 +91,7 @@ def test_to_netcdf_of_the_dataset_encodes_time_and_integers_as_hydro_does(week, 
     with netCDF4.Dataset(tmp_path / "mine.nc") as nc:
         assert nc["time"].dtype == np.float64 and nc["time"].calendar == "standard"  # was int64, proleptic_gregorian
         assert nc["time"].units.startswith("days since 2020-01-01")
-        assert nc["year"].dtype == np.int32 and nc["transport_substeps"].dtype == np.int32
+        assert nc["budget_year"].dtype == np.int32 and nc["transport_substeps"].dtype == np.int32
     xr.testing.assert_identical(hydro.open_results(tmp_path / "mine.nc"), week)
 
 
