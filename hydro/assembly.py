@@ -55,7 +55,7 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
     net = basin.network
     res = Results(
         coords={"time": dates, "reach": net.reach_ids, "section": [s.id for s in net.sections],
-                "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
+                "reservoir": net.reservoir_ids, "budget_year": years, "budget_term": list(BUDGET_TERMS)},
         attrs={"basin": basin.name, "basin_file": str(Path(basin.path).resolve()), "scenario": scenario,
                "config_sha256": basin.sha256,
                "history": history or f"hydro run {basin.path}",

@@ -158,7 +158,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
                          "purification, which these results lack (left out with --variables?); run the basin "
                          "again without --variables, or name them there (e.g. tn_budget_reach,tn_budget_reservoir)")
     check_concentrations_kept(results, present, str(where or "these results"))
-    budget_years = [int(y) for y in results.coords.get("year", years)]
+    budget_years = [int(y) for y in results.coords.get("budget_year", years)]
     shape = (len(scen), len(years), len(meta["ids"]))
     own_rows: list[dict] = []   # elements with rows of their own: none drains into them, or a located reservoir
     abstracted, abstraction_note = _abstraction(results, basin, meta, water["slow"], years_of_day, years, shape,

@@ -1,7 +1,7 @@
 """Which results :func:`hydro.gep.gep` can value: a watershed run's daily file, whole.
 
 GEP sums every subbasin, reach and reservoir of a run over each year, beside the yearly budgets
-(``<x>_budget_reach`` on ``year``).  A file that holds less than its run sums less without knowing it:
+(``<x>_budget_reach`` on ``budget_year``).  A file that holds less than its run sums less without knowing it:
 one written with ``--locations`` (its ``locations_selected`` attribute says so), and a copy cut after
 writing, e.g. with ``xarray`` (``ds.isel(reach=slice(0, 8)).to_netcdf(...)``), which keeps the run's
 global attributes.  Those list every element of the run (``reach_names``, ``reservoir_names``,
@@ -25,9 +25,9 @@ RUN_ELEMENTS = {"reach": "reach_names", "reservoir": "reservoir_names", "subbasi
 
 #: What to do with a copy cut after writing (the end of the messages of :func:`check_results`).
 _WHOLE = "give hydro gep the file as hydro wrote it, and select subbasins, counties or years from its table"
-#: ... and for a cut along ``time`` or ``year``: whole years cut along both are valued.
-_YEARS = (f"{_WHOLE}, or cut whole years along time and year alike "
-          "(ds.sel(time=slice('2002-01-01', None), year=slice(2002, None)))")
+#: ... and for a cut along ``time`` or ``budget_year``: whole years cut along both are valued.
+_YEARS = (f"{_WHOLE}, or cut whole years along time and budget_year alike "
+          "(ds.sel(time=slice('2002-01-01', None), budget_year=slice(2002, None)))")
 
 
 def check_results(results, where: str | Path | None = None) -> None:
@@ -90,7 +90,7 @@ def cut_after_writing(results) -> tuple[str, str, str] | None:
     for a whole run, else what the file holds against its run, what GEP would get wrong, what to do.
 
     Its ``reach``, ``reservoir`` or ``subbasin`` ids must be every one its global attributes list
-    (:data:`RUN_ELEMENTS`); its ``year`` axis (the budgets') the calendar years of its days; and, where
+    (:data:`RUN_ELEMENTS`); its ``budget_year`` axis (the budgets') the calendar years of its days; and, where
     the file says which days its run simulated (``run_days``, written since 2026-12-06), it must hold
     every one of them in each budget year: a budget sums the run's days of its year.  Results without
     those attributes (built in memory, or older files) are taken as they are.
@@ -106,12 +106,12 @@ def cut_after_writing(results) -> tuple[str, str, str] | None:
                     + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
                     + f" (cut along '{dim}' after writing, e.g. with xarray?)",
                     "GEP sums every subbasin, reach and reservoir and would miss them", _WHOLE)
-    if "year" not in results.coords or results.attrs.get("time_aggregation", "daily") != "daily":
+    if "budget_year" not in results.coords or results.attrs.get("time_aggregation", "daily") != "daily":
         return None  # (a monthly or yearly file has a time stamp per month or year, not per day)
     days = Counter(d.year for d in results.dates)
-    budget_years = sorted(int(y) for y in results.coords["year"])
+    budget_years = sorted(int(y) for y in results.coords["budget_year"])
     if budget_years != sorted(days):
-        return (f"its budgets (on 'year') cover {_years(budget_years)} and its days (on 'time') "
+        return (f"its budgets (on 'budget_year') cover {_years(budget_years)} and its days (on 'time') "
                 f"{_years(sorted(days))} (cut along one of them after writing, e.g. with xarray?)",
                 "GEP values each year's budgets beside that year's days", _YEARS)
     span = run_day_span(results.attrs)
@@ -120,8 +120,8 @@ def cut_after_writing(results) -> tuple[str, str, str] | None:
     for y in budget_years:
         ran = max((min(span[1], date(y, 12, 31)) - max(span[0], date(y, 1, 1))).days + 1, 0)
         if days[y] != ran:
-            return (f"holds {days[y]} days of {y}, and its budgets (on 'year') sum the run's {ran} ({RUN_DAYS} = "
-                    f"{results.attrs[RUN_DAYS]}; cut along 'time' after writing, e.g. with xarray?)",
+            return (f"holds {days[y]} days of {y}, and its budgets (on 'budget_year') sum the run's {ran} "
+                    f"({RUN_DAYS} = {results.attrs[RUN_DAYS]}; cut along 'time' after writing, e.g. with xarray?)",
                     "GEP would value a whole year's removal beside part of its water", _YEARS)
     return None
 

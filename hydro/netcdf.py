@@ -145,9 +145,9 @@ class _PieceWriter:
 class BlockWriter(_PieceWriter):
     """Write a run block by block (:mod:`hydro.blocked`) into one file defined up front.
 
-    The file is defined from the first block with the whole run's ``time`` and ``year`` axes (``dates``,
+    The file is defined from the first block with the whole run's ``time`` and ``budget_year`` axes (``dates``,
     ``years``); each block's slice of every variable on ``time`` (aggregated by the spec: blocks are whole
-    years, so months and years never straddle two) or on ``year`` is written at its place, and variables on
+    years, so months and years never straddle two) or on ``budget_year`` is written at its place, and variables on
     neither are written from the first block.  The global attributes are the blocks' combined
     (:mod:`hydro.run_attributes`: the worst closure, the sum of the days or volumes), and those set by
     :meth:`set_attrs` over them.  Written atomically like :func:`write_results`.  Use as a context manager::
@@ -173,7 +173,7 @@ class BlockWriter(_PieceWriter):
         starts, _, _ = periods(results.dates, self.spec.aggregate)
         if self._nc is None:  # (the first block's values decide what zlib compresses)
             check(results, self.spec)
-            whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
+            whole = replace(results, coords={**results.coords, "time": self.dates, "budget_year": self.years})
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
             self._index, _, self._names = _define(self._nc, whole, self.spec, sample=(results, starts))
             small_chunk_caches(self._nc, self._names)  # a block's partly written chunk waits there
@@ -181,15 +181,15 @@ class BlockWriter(_PieceWriter):
             differ = sorted(set(kept_variables(results, self.spec)) ^ set(self._names))
             raise HydroError(f"{self.path}: the block from {results.dates[0]} has other variables than the "
                              f"first ({', '.join(differ)}); run it in one block (--block-years 0)")
-        n_year = len(results.coords.get("year", []))
+        n_year = len(results.coords.get("budget_year", []))
         for name in self._names:
             var, dims = self._nc.variables[name], results.dims(name)
             for out, block in blocks(results, name, self.spec, self._index, starts):
                 if out is not None:
                     out = slice(out.start + self._time, out.stop + self._time)
                     axis = dims.index("time")
-                elif "year" in dims:
-                    out, axis = slice(self._year, self._year + n_year), dims.index("year")
+                elif "budget_year" in dims:
+                    out, axis = slice(self._year, self._year + n_year), dims.index("budget_year")
                 elif self._time:
                     continue  # neither on time nor year: the first block's
                 else:

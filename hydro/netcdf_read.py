@@ -18,6 +18,9 @@ from pathlib import Path
 MAX_IN_MEMORY_BYTES = 2 * 1024**3
 #: The first bytes of a netCDF-4 (HDF5) and of a classic netCDF file.
 SIGNATURES = (b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02", b"CDF\x05")
+#: Dimensions of files written before a rename (old name -> the name hydro writes now): the yearly budgets were on
+#: ``year`` before results_format 2026-12-06b, a name that collided with xarray's ``groupby("time.year")``.
+RENAMED_DIMS = {"year": "budget_year"}
 
 
 def is_netcdf(path: str | Path) -> bool:
@@ -53,11 +56,27 @@ def is_text(var) -> bool:
     return var.dtype is str or (getattr(var.dtype, "kind", "") == "S" and len(var.dimensions) >= 2)
 
 
+def current_dim(dim: str, present) -> str:
+    """The name hydro now gives the dimension ``dim`` of a file whose dimensions are ``present``: an older
+    file's ``year`` is ``budget_year`` (:data:`RENAMED_DIMS`), unless the file has both."""
+    new = RENAMED_DIMS.get(dim)
+    return new if new is not None and new not in present else dim
+
+
 def logical_dims(var) -> tuple[str, ...]:
     """The dimensions of the values ``var`` reads as: a character array (:func:`is_text`, not a
-    netCDF-4 string) without its last dimension, the characters of each string."""
+    netCDF-4 string) without its last dimension, the characters of each string; an older file's
+    ``year`` as ``budget_year`` (:func:`current_dim`)."""
     dims = tuple(var.dimensions)
-    return dims[:-1] if is_text(var) and var.dtype is not str else dims
+    dims = dims[:-1] if is_text(var) and var.dtype is not str else dims
+    return tuple(current_dim(d, dims) for d in dims)
+
+
+def renamed_dataset(ds):
+    """The :class:`xarray.Dataset` ``ds`` with an older file's dimensions under their current names
+    (:data:`RENAMED_DIMS`: ``year`` as ``budget_year``); ``ds`` itself where it has none."""
+    renames = {old: new for old, new in RENAMED_DIMS.items() if old in ds.dims and new not in ds.dims}
+    return ds.rename(renames) if renames else ds
 
 
 def text_values(var) -> list[str]:

@@ -29,7 +29,7 @@ Rules
     on the period's last simulated day (``"time: point"``),
     so Δ storage between periods' ends closes the budgets with the means × days; the ``time``
     coordinate is the first simulated day of each period and ``time_bnds`` its bounds.
-    Variables on ``year`` (budgets, costs) are unchanged.
+    Variables on ``budget_year`` (budgets, costs) are unchanged.
 ``float32``
     ``true``: concentrations, loads, flows and depths are stored as 32-bit floats
     (about 7 significant digits, half the size); budgets, storages

@@ -18,7 +18,7 @@ from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
 from hydro.discovery import written_attributes
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, TIME_COMMENT_PERIODS, write_results
-from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
+from hydro.netcdf_read import current_dim, is_netcdf, is_text, logical_dims, text_values, what_file_is
 from hydro.run_attributes import id_values
 from hydro.variables import (
     COORDINATE_ATTRS,
@@ -331,10 +331,10 @@ def load_results(path: str | Path) -> Results:
 def _read(nc, path: Path) -> Results:
     """The body of :func:`load_results` on an open dataset."""
     coords: dict[str, list] = {}
-    for dim in nc.dimensions:
-        if dim not in nc.variables:
+    for name in nc.dimensions:
+        if name not in nc.variables:
             continue
-        var = nc.variables[dim]
+        var, dim = nc.variables[name], current_dim(name, nc.dimensions)  # an older file's year: budget_year
         if dim == "time":
             units = str(getattr(var, "units", ""))
             if not units.replace(" ", "").startswith("dayssince"):

@@ -14,6 +14,7 @@ import numpy as np
 
 from hydro.aux_coordinates import is_aux_coordinate
 from hydro.errors import HydroError
+from hydro.netcdf_read import renamed_dataset
 from hydro.results import Results, stacked_dims
 from hydro.run_attributes import id_values
 
@@ -42,6 +43,7 @@ def from_xarray(ds, copy: bool = True) -> Results:
         A variable hydro declares whose dimensions are not hydro's (a resampled or transposed
         dataset), naming it.
     """
+    ds = renamed_dataset(ds)  # a dataset of an older file: its year is budget_year
     coords: dict[str, list] = {}
     for dim in ds.dims:
         if dim not in ds.coords:
@@ -79,7 +81,7 @@ def from_xarray(ds, copy: bool = True) -> Results:
                     f"{tuple(ds[name].dims)}: xarray.concat along 'time' spreads variables without time over "
                     "it (data_vars='all'); concatenate the variables on time alone (xr.concat(parts, "
                     "dim='time', data_vars='minimal') after dropping the others, e.g. ds.drop_vars([v for v "
-                    "in ds.data_vars if 'time' not in ds[v].dims])) and the yearly ones along 'year'")
+                    "in ds.data_vars if 'time' not in ds[v].dims])) and the yearly ones along 'budget_year'")
             raise HydroError(f"dataset variable '{name}' has dimensions {tuple(ds[name].dims)}, where hydro "
                              f"writes {wanted} (was it resampled or transposed?); plot the results as "
                              "Model.run returned them, or Model.run_results(...)")

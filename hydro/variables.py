@@ -112,7 +112,7 @@ def cell_methods(decl: "Variable") -> str:
 #: the global attributes a run writes), written as the global attribute ``results_format``; docs/results.md
 #: ("Files of older layouts") says what each change means for a file written before it, and
 #: tests/test_results_format.py holds a fingerprint of the layout that fails until this date moves with it.
-RESULTS_FORMAT = "2026-12-06"
+RESULTS_FORMAT = "2026-12-06b"  # (the day's second change: a letter after the date)
 
 _DECLARED = [
     # hydraulics
@@ -182,18 +182,18 @@ _DECLARED = [
              "water held by the runoff model's stores (soil, routing, unit hydrographs, snow) at the end of the day", state=True),
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",
              "total nitrogen (as N) delivered by the subbasin to the river network, by source"),
-    Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
+    Variable("subbasin_tn_gross_input", ("budget_year", "subbasin", "input"), "kg",
              "gross nitrogen input to the subbasin by category, before losses, in the whole calendar year "
              "(inventory; also for a year the run covers in part)"),
-    Variable("subbasin_tn_land_budget", ("year", "subbasin", "land_term"), "kg",
+    Variable("subbasin_tn_land_budget", ("budget_year", "subbasin", "land_term"), "kg",
              "nitrogen budget of the subbasin's land from the gross inventory to the rivers, by term, in the "
              "calendar year (inventory terms for the whole year, the path to the rivers over the run's days)"),
-    Variable("subbasin_tn_landscape_retention", ("year", "subbasin"), "kg",
+    Variable("subbasin_tn_landscape_retention", ("budget_year", "subbasin"), "kg",
              "total nitrogen (as N) removed by riparian buffers and wetlands in the subbasin (GEP water purification)"),
     # scenarios
-    Variable("measure_capital_cost", ("year", "measure", "subbasin"), "yuan",
+    Variable("measure_capital_cost", ("budget_year", "measure", "subbasin"), "yuan",
              "capital cost of the measure in the subbasin in the year (spent or annualised, see cost_method)"),
-    Variable("measure_operating_cost", ("year", "measure", "subbasin"), "yuan",
+    Variable("measure_operating_cost", ("budget_year", "measure", "subbasin"), "yuan",
              "operating cost of the measure in the subbasin in the year"),
     Variable("ensemble_section_tn_concentration", ("member", "time", "section"), "mg L-1",
              "total nitrogen (as N) at the monitoring section (weather ensemble member)"),
@@ -239,7 +239,7 @@ _DECLARED = [
              "{C} in the reservoir at the end of the day, by source"),
     Variable("subbasin_{c}_source_input", ("time", "subbasin", "source"), "kg d-1",
              "{C} delivered by the subbasin to the river network, by source"),
-    Variable("subbasin_{c}_landscape_retention", ("year", "subbasin"), "kg",
+    Variable("subbasin_{c}_landscape_retention", ("budget_year", "subbasin"), "kg",
              "{C} removed by riparian buffers and wetlands in the subbasin (GEP water purification; estimate: "
              "total nitrogen's times the species' share of the quick flow's nitrogen)"),
     # constituents
@@ -251,8 +251,8 @@ _DECLARED = [
              "{C} load through the monitoring section (advective and dispersive)", _TRANSPORT),
     Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
     Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),
-    Variable("{c}_budget_reach", ("year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),
-    Variable("{c}_budget_reservoir", ("year", "reservoir", "budget_term"), "kg", "{C} mass budget of each reservoir by year"),
+    Variable("{c}_budget_reach", ("budget_year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),
+    Variable("{c}_budget_reservoir", ("budget_year", "reservoir", "budget_term"), "kg", "{C} mass budget of each reservoir by year"),
 ]
 
 #: Mass-budget terms accumulated by the transport solver, in its array order.

@@ -52,7 +52,7 @@ def small(tmp_path_factory):
 
 def _joined(blocks, name):
     dims = blocks[0].dims(name)
-    axis = dims.index("time") if "time" in dims else dims.index("year")
+    axis = dims.index("time") if "time" in dims else dims.index("budget_year")
     return np.concatenate([b.data[name] for b in blocks], axis=axis)
 
 

@@ -199,4 +199,4 @@ def test_hydro_scenarios_on_guanting_releases_from_2014_only(tmp_path):
         assert (flow[base, ~pre] < 3.0).any() and (flow[scen, ~pre] >= 3.0).all()
         cost = (ds["measure_capital_cost"] + ds["measure_operating_cost"]).sel(
             scenario="land_and_water", measure="eco_release").sum("subbasin")
-        assert float(cost.sel(year=2013)) == 0.0 < float(cost.sel(year=2014))
+        assert float(cost.sel(budget_year=2013)) == 0.0 < float(cost.sel(budget_year=2014))

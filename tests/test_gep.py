@@ -28,7 +28,7 @@ def tiny(start=date(2001, 1, 1), n_days=365, with_riparian=True, with_concentrat
     days = [start + timedelta(days=i) for i in range(n_days)]
     years = sorted({d.year for d in days})
     res = Results(coords={"time": days, "subbasin": ["a", "b"], "reach": ["r"], "reservoir": ["res"],
-                          "year": years, "budget_term": list(BUDGET_TERMS)},
+                          "budget_year": years, "budget_term": list(BUDGET_TERMS)},
                   attrs={"subbasin_area_km2": "a=10;b=30", "subbasin_drains_to": "a=r;b=res",
                          "subbasin_county": "a=X;b=X", "subbasin_province": "a=P;b=P", "scenario": "base",
                          "network_downstream": "r=res"})
@@ -62,7 +62,7 @@ def rows_by_sub(rows):
 def add_pollutant(res: Results, p: str, reach_kg: float, reservoir_kg: float, reach_mg_per_l: float,
                   reservoir_mg_per_l: float) -> Results:
     """Budgets (removal, kg per year) and mean concentrations of pollutant ``p`` in tiny()'s r and res."""
-    n_days, n_years = len(res.coords["time"]), len(res.coords["year"])
+    n_days, n_years = len(res.coords["time"]), len(res.coords["budget_year"])
     k = BUDGET_TERMS.index("removal")
     for kind, kg in (("reach", reach_kg), ("reservoir", reservoir_kg)):
         b = np.zeros((n_years, 1, len(BUDGET_TERMS)))
@@ -497,7 +497,7 @@ def test_constant_prices_value_every_year_at_one_years_prices(tmp_path):
 
     res = every_pollutant()
     res.coords["time"] = [date(2013, 1, 1) + timedelta(days=i) for i in range(len(res.coords["time"]))]
-    res.coords["year"] = [2013]
+    res.coords["budget_year"] = [2013]
     prices = GepPrices()
     own = gep_totals(gep(res, prices))
     at_2018 = gep_totals(gep(res, prices.at_year(2018)))

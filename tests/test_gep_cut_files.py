@@ -63,7 +63,7 @@ def test_element_cut_is_refused(original, tmp_path, dim, keep):
 
 
 def test_time_cut_without_year_cut_is_refused(original, tmp_path):
-    """Days cut to 2001-07..2003-06 and the budgets (on `year`) left whole: the partial rows took a
+    """Days cut to 2001-07..2003-06 and the budgets (on `budget_year`) left whole: the partial rows took a
     whole year's removal beside half a year's water (Miyun 2014-07..2016-06: 2016's 182 days were
     credited 27.52 M yuan of purification, more than the whole year's 27.47 M)."""
     out = tmp_path / "mid.nc"
@@ -86,8 +86,9 @@ def test_end_cut_is_refused_and_kept_when_hydro_writes_the_copy(original, tmp_pa
 
 def test_year_cut_without_time_cut_is_refused(original, tmp_path):
     """Budgets cut to 2002..2003 and the days not: 2001 would have no purification at all."""
-    cut = _copy(original, tmp_path, "years", year=slice(1, None))
-    with pytest.raises(HydroError, match=r"budgets \(on 'year'\) cover 2002\.\.2003 and its days .* 2001\.\.2003"):
+    cut = _copy(original, tmp_path, "years", budget_year=slice(1, None))
+    with pytest.raises(HydroError,
+                       match=r"budgets \(on 'budget_year'\) cover 2002\.\.2003 and its days .* 2001\.\.2003"):
         gep(load_results(cut), where=cut)
 
 
@@ -97,7 +98,7 @@ def test_whole_year_time_cut_is_valued_and_not_a_spin_up(original, tmp_path):
     original's 2001 is one."""
     out = tmp_path / "late.nc"
     with xr.open_dataset(original) as ds:
-        ds.sel(time=slice("2002-01-01", None), year=slice(2002, None)).to_netcdf(out)
+        ds.sel(time=slice("2002-01-01", None), budget_year=slice(2002, None)).to_netcdf(out)
     rows = gep(load_results(out), where=out)
     assert {r["year"] for r in rows} == {2002, 2003}
     assert not any(SPIN_UP in r["note"] for r in rows)

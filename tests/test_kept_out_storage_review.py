@@ -213,7 +213,7 @@ def test_upstream_storage_change_does_not_depend_on_string_hashing():
         from hydro.scenarios.kept_out import upstream_storage_change
         from hydro.variables import BUDGET_TERMS
         reaches = [f"r{i}" for i in range(12)]
-        res = Results(coords={"reach": reaches, "reservoir": ["lake"], "year": [2001],
+        res = Results(coords={"reach": reaches, "reservoir": ["lake"], "budget_year": [2001],
                               "budget_term": list(BUDGET_TERMS)},
                       attrs={"network_downstream": ";".join(f"{r}=lake" for r in reaches) + ";lake="})
         b = np.zeros((1, 12, len(BUDGET_TERMS)))

@@ -31,16 +31,16 @@ def _same_days(full, late, first: date):
     """Every variable of ``late`` equals ``full``'s from ``first`` on (days and years)."""
     k = full.dates.index(first)
     assert late.dates == full.dates[k:]
-    years = [y for y in full.coords["year"] if y >= first.year]
-    assert list(late.coords["year"]) == years
+    years = [y for y in full.coords["budget_year"] if y >= first.year]
+    assert list(late.coords["budget_year"]) == years
     assert set(late.data) == set(full.data)
     for name in sorted(full.data):
         dims = full.dims(name)
         a = full.data[name]
         if "time" in dims:
             a = a[k:]
-        elif "year" in dims:
-            a = a[len(full.coords["year"]) - len(years):]
+        elif "budget_year" in dims:
+            a = a[len(full.coords["budget_year"]) - len(years):]
         c = late.data[name]
         assert a.shape == c.shape, name
         scale = float(np.nanmax(np.abs(a))) if a.size else 0.0

@@ -38,7 +38,7 @@ def res():
     dates = _dates()
     day = np.arange(N_DAY, dtype=float)
     r = Results(coords={"time": dates, "section": ["up", "down"], "reservoir": ["lake"],
-                        "subbasin": ["chao_a", "bai_b"], "source": SOURCES, "year": [2014, 2015, 2016],
+                        "subbasin": ["chao_a", "bai_b"], "source": SOURCES, "budget_year": [2014, 2015, 2016],
                         "input": ["fertiliser", "deposition"], "reach": ["r1"]},
                 constituents={"tn": "total nitrogen"})
     conc = np.stack([1.0 + 0.01 * day + (day % 2), 2.0 + 0.0 * day], axis=1)  # up rises, higher at high flow

@@ -139,6 +139,6 @@ def test_an_outfall_at_the_rivers_concentration_changes_nothing_along_the_reach(
     assert float(last.sel(reach="r")) == pytest.approx(outlet, rel=1e-9)  # steady, no removal: mixing
     if disp == 0.0:
         assert float(last.sel(reach="up")) == pytest.approx(1.7, rel=1e-12)
-    budget = ds["tn_budget_reach"].sel(budget_term="point_load").sum("year")
+    budget = ds["tn_budget_reach"].sel(budget_term="point_load").sum("budget_year")
     assert float(budget.sel(reach="r")) == pytest.approx(3.0 * 0.5 * 86.4 * 20, rel=1e-9)  # kg in 20 days
     assert float(budget.sel(reach="up")) == 0.0

@@ -91,7 +91,7 @@ def test_to_netcdf_of_the_dataset_encodes_time_and_integers_as_hydro_does(week, 
     with netCDF4.Dataset(tmp_path / "mine.nc") as nc:
         assert nc["time"].dtype == np.float64 and nc["time"].calendar == "standard"  # was int64, proleptic_gregorian
         assert nc["time"].units.startswith("days since 2020-01-01")
-        assert nc["year"].dtype == np.int32 and nc["transport_substeps"].dtype == np.int32
+        assert nc["budget_year"].dtype == np.int32 and nc["transport_substeps"].dtype == np.int32
     xr.testing.assert_identical(hydro.open_results(tmp_path / "mine.nc"), week)
 
 
@@ -134,8 +134,9 @@ def test_open_results_of_a_file_reshaped_by_xarray_names_the_variable(week, tmp_
     # resampling a whole results dataset gives the yearly budgets a time axis; open_results
     # failed with xarray's "Could not convert tuple of form (dims, data...)" ValueError
     week.resample(time="MS").mean().to_netcdf(tmp_path / "resampled.nc")
-    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
-                                         r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
+    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'budget_year', "
+                                         r"'reach', 'budget_term'\), where hydro writes \('budget_year', 'reach', "
+                                         r"'budget_term'\)"):
         hydro.open_results(tmp_path / "resampled.nc")
 
 
@@ -147,8 +148,9 @@ def test_open_results_of_a_reshaped_file_names_the_reshaped_variable_whatever_co
     first = ["tn_budget_reach", *sorted(n for n in resampled.data_vars if n != "tn_budget_reach")]
     resampled[first].to_netcdf(tmp_path / "resampled.nc")
     assert next(iter(netCDF4.Dataset(tmp_path / "resampled.nc").variables)) in ("time", "tn_budget_reach")
-    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
-                                         r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
+    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'budget_year', "
+                                         r"'reach', 'budget_term'\), where hydro writes \('budget_year', 'reach', "
+                                         r"'budget_term'\)"):
         hydro.open_results(tmp_path / "resampled.nc")
 
 

@@ -142,7 +142,7 @@ def test_budget_tables_close_and_sum_the_years(small_results):
     assert first[2] == pytest.approx(b[:, 0, terms.index("inflow")].sum() * unit_scale)
     removal = run_table.header.index("removal")
     assert first[removal] == pytest.approx(b[:, 0, terms.index("removal")].sum() * unit_scale)
-    assert len(year_table.rows) == len(r.coords["year"]) * (len(r.coords["reach"]) + len(r.coords["reservoir"]))
+    assert len(year_table.rows) == len(r.coords["budget_year"]) * (len(r.coords["reach"]) + len(r.coords["reservoir"]))
 
 
 def test_source_shares_add_to_one_hundred(small_results):

@@ -15,8 +15,10 @@ from hydro.variables import BUDGET_TERMS, RESULTS_FORMAT, cell_methods, declared
 #: RESULTS_FORMAT -> the layout's fingerprint (:func:`fingerprint`).  A change of the layout fails the test: give
 #: RESULTS_FORMAT the day's date, say in docs/results.md ("Files of older layouts") what a file written before it
 #: holds and what hydro does with it, and record the new fingerprint here.
-# (2026-12-06 also gained the weather_filled_* attributes, hydro.weather_provenance.FILL_ATTRIBUTES, the same day)
-FORMATS = {"2026-12-06": "58b0d2ea302158ed"}
+FORMATS = {"2026-12-06": "c1d5622ae42bf725",
+           # yearly budgets on `budget_year` (was `year`: it collided with xarray's groupby('time.year')); the
+           # weather_filled_* attributes (hydro.weather_provenance.FILL_ATTRIBUTES), the same day
+           "2026-12-06b": "462691d328671d81"}
 
 
 def fingerprint() -> str:

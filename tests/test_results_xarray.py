@@ -92,7 +92,7 @@ def test_two_periods_concatenated_along_time_are_results_again_the_way_the_messa
     first, second = ds.isel(time=slice(0, 100)), ds.isel(time=slice(100, None))
     with pytest.raises(HydroError, match="data_vars='minimal'") as err:
         from_xarray(xr.concat([first, second], dim="time", data_vars="all"))
-    assert "on ('year', " in str(err.value)
+    assert "on ('budget_year', " in str(err.value)
     parts = [p.drop_vars([v for v in p.data_vars if "time" not in p[v].dims]) for p in (first, second)]
     back = from_xarray(xr.concat(parts, dim="time", data_vars="minimal"))
     assert back.dates == results.dates

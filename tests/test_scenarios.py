@@ -191,7 +191,7 @@ def test_stacked_file_opens_in_xarray(example_run, tmp_path):
         assert ds["section_tn_concentration"].attrs["units"] == "mg L-1"
         np.testing.assert_array_equal(ds["section_tn_concentration"].sel(scenario="domestic").values,
                                       example_run.results[1]["section_tn_concentration"])
-        assert ds["measure_capital_cost"].dims == ("scenario", "year", "measure", "subbasin")
+        assert ds["measure_capital_cost"].dims == ("scenario", "budget_year", "measure", "subbasin")
     from hydro.monitoring import read_series
 
     s = read_series(out, scenario="domestic")

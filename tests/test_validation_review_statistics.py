@@ -29,7 +29,7 @@ def res():
     """A section with a NaN day and a concentration whose maximum is not on a period's edge."""
     dates = [START + timedelta(days=i) for i in range(N_DAY)]
     day = np.arange(N_DAY, dtype=float)
-    r = Results(coords={"time": dates, "section": ["up", "down"], "reservoir": ["lake"], "year": [2015, 2016],
+    r = Results(coords={"time": dates, "section": ["up", "down"], "reservoir": ["lake"], "budget_year": [2015, 2016],
                         "subbasin": ["a", "b"], "input": ["fertiliser"]},
                 constituents={"tn": "total nitrogen"})
     conc = np.stack([2.0 + np.sin(day / 20.0), 1.0 + 0.001 * day], axis=1)

@@ -209,7 +209,7 @@ def test_gross_input_inventory_by_hand(results):
     inputs = results["subbasin_tn_gross_input"]  # (year, subbasin, input)
     names = results.coords["input"]
     w2 = results.coords["subbasin"].index("w2")
-    y2003 = results.coords["year"].index(2003)
+    y2003 = results.coords["budget_year"].index(2003)
     row = dict(zip(names, inputs[y2003, w2]))
     # w2: cropland 42 % of 310 km2 at 250 kg N/ha/yr of fertiliser
     assert row["fertiliser"] == pytest.approx(0.42 * 31000 * 250.0, rel=1e-12)

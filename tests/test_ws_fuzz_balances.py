@@ -102,5 +102,5 @@ def test_tn_budgets_close_link_and_book_every_input(seed, tmp_path):
         assert np.nanmin(a) >= 0.0
     # no withdrawal, no withdrawal term
     wd = ds.reach_withdrawal.sum("time")
-    term = ds.tn_budget_reach.sel(budget_term="withdrawal").sum("year")
+    term = ds.tn_budget_reach.sel(budget_term="withdrawal").sum("budget_year")
     assert (term.values[wd.values == 0] == 0).all()

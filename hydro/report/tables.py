@@ -298,7 +298,7 @@ def _budget_unit(arr: np.ndarray) -> tuple[str, float]:
 
 
 def budget_arrays(results, short: str, scenario=None) -> dict[str, np.ndarray]:
-    """``{"reach": (year, reach, term), "reservoir": ...}`` for the budgets present."""
+    """``{"reach": (budget_year, reach, term), "reservoir": ...}`` for the budgets present."""
     out = {}
     for kind in ("reach", "reservoir"):
         name = f"{short}_budget_{kind}"
@@ -328,7 +328,7 @@ def budget_tables(results, short: str, scenario=None) -> list[ReportTable]:
     if not arrays:
         return []
     terms = _terms(results)
-    years = [int(y) for y in results.coords.get("year", range(next(iter(arrays.values())).shape[0]))]
+    years = [int(y) for y in results.coords.get("budget_year", range(next(iter(arrays.values())).shape[0]))]
     unit, scale = _budget_unit(np.concatenate([a.ravel() for a in arrays.values()]))
     heads = [_TERM_HEADS[t] for t in _TERM_HEADS if t in terms] + ["Δ storage", "imbalance (relative)"]
     nnum = len(heads) - 1
@@ -380,7 +380,7 @@ def land_budget_table(results, scenario=None) -> ReportTable | None:
     covered = Years.of(results.coords["time"], _step_days(results))
     whole = {y for y, n in zip(covered.years, covered.days, strict=True)
              if n == (366 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 365)}
-    rows_of = [i for i, y in enumerate(results.coords["year"]) if int(y) in whole]
+    rows_of = [i for i, y in enumerate(results.coords["budget_year"]) if int(y) in whole]
     if not rows_of:
         return None
     mean = basin[rows_of].mean(axis=0)

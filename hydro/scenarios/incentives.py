@@ -143,7 +143,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                      "--scenario-file out for the one they name")  # its parties would pick another basin's subbasins
     ids = list(res.coords["subbasin"])
     owner = _owners(res, sfile.parties, ids)
-    years = [int(y) for y in res.coords["year"]]
+    years = [int(y) for y in res.coords["budget_year"]]
     cost = costs_of_days_run(res, str(res.attrs.get("cost_method", sfile.cost_method)))  # [scenario, year, subbasin]
     inflow, held = counted_by_year(res)
     land = np.diff(counted_land_by_year(res), axis=1, prepend=0.0)  # [scenario, year]; both start alike

@@ -81,7 +81,7 @@ def costs_of_days_run(res, cost_method: str) -> np.ndarray:
     """The measures' costs a run counts, yuan ``[..., year, subbasin]`` (``res``: one run, or a scenarios
     file with its leading ``scenario`` axis): of a year run in part, the share of its operating costs and
     annuities, its capital spent whole (:func:`cost_shares`)."""
-    cap_share, op_share = cost_shares(res.dates, res.coords["year"], cost_method)
+    cap_share, op_share = cost_shares(res.dates, res.coords["budget_year"], cost_method)
     capital = np.asarray(res["measure_capital_cost"]).sum(axis=-2)  # summed over the measures
     operating = np.asarray(res["measure_operating_cost"]).sum(axis=-2)
     return capital * cap_share[:, None] + operating * op_share[:, None]
@@ -297,7 +297,7 @@ def land_storage_end(res, by_year: bool = False) -> np.ndarray:
     res : Results
         One run, or a scenarios file with its leading ``scenario`` axis.
     by_year : bool
-        At the end of each year of ``res.coords["year"]`` (its last day run) instead.
+        At the end of each year of ``res.coords["budget_year"]`` (its last day run) instead.
 
     Returns
     -------
@@ -310,7 +310,7 @@ def land_storage_end(res, by_year: bool = False) -> np.ndarray:
     from hydro.run_attributes import id_values, upstream_elements
 
     reservoirs = [str(r) for r in res.coords.get("reservoir", [])]
-    years = [int(y) for y in res.coords.get("year", [])] if by_year else [None]
+    years = [int(y) for y in res.coords.get("budget_year", [])] if by_year else [None]
     drains = id_values(str(res.attrs.get("subbasin_drains_to", "")))
     network = str(res.attrs.get("network_downstream", ""))
     daily = str(res.attrs.get("time_aggregation", "daily")) == "daily"
@@ -334,7 +334,7 @@ def counted_land_by_year(res) -> np.ndarray:
     """:func:`land_storage_end` by year over the reservoirs the totals count, ``[scenario, year]`` kg
     (a scenarios file's :class:`~hydro.results.Results`; NaN where it lacks the stores)."""
     mask = counted(res.coords.get("reservoir", []), res.attrs.get(ATTRIBUTE))
-    shape = (len(res.coords.get("scenario", [])) or 1, len(res.coords["year"]))
+    shape = (len(res.coords.get("scenario", [])) or 1, len(res.coords["budget_year"]))
     return np.broadcast_to(land_storage_end(res, by_year=True)[..., mask].sum(axis=-1), shape).copy()
 
 
@@ -346,7 +346,7 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     reservoirs' budgets, and :func:`upstream_storage_change` by year over them.  Zeros and
     NaN where the file has no TN budgets.
     """
-    years = len(res.coords["year"])
+    years = len(res.coords["budget_year"])
     scenarios = len(res.coords.get("scenario", [])) or 1
     if "tn_budget_reservoir" not in res.data:
         return np.zeros((scenarios, years)), np.full((scenarios, years), np.nan)

@@ -204,9 +204,9 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
 
 
 def add_costs(run: ScenarioRun) -> None:
-    """Add measure_capital_cost and measure_operating_cost (year, measure, subbasin) to each result."""
+    """Add measure_capital_cost and measure_operating_cost (budget_year, measure, subbasin) to each result."""
     for res, comp in zip(run.results, run.compiled):
-        years = [int(y) for y in res.coords["year"]]
+        years = [int(y) for y in res.coords["budget_year"]]
         cap = np.zeros((len(years), len(run.measures), len(run.info.ids)))
         op = np.zeros_like(cap)
         idx = [list(comp.years).index(y) for y in years]

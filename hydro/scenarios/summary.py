@@ -243,7 +243,7 @@ def summarise(run) -> list[dict]:
         add(sid, "n_kept_out_in_storage", kept_held, "kg")
         add(sid, "n_kept_out_on_land", float(np.sum(land[counted_mask])), "kg")
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
-        for k, y in enumerate(res.coords["year"]):
+        for k, y in enumerate(res.coords["budget_year"]):
             whole = f"whole year; the run covers {partial[int(y)]}" if int(y) in partial else ""  # a part's row
             add(sid, "cost", cost_y[k], priced("yuan", run.sfile.price_year), source=whole, year=int(y))
         run_cost = float(costs_of_days_run(res, run.sfile.cost_method).sum())

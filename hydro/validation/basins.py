@@ -404,7 +404,7 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
                 if statistic == "mean" else suggest(statistic, STATISTICS))
         raise t.error("statistic", f"'{statistic}': expected one of {', '.join(STATISTICS)}{hint}")
 
-    if dims[0] == "year":
+    if dims[0] == "budget_year":
         return _yearly_value(results, t, name, dims, first, last, statistic, strict)
     if dims[0] != "time" or len(dims) < 2:
         raise t.error("variable", f"'{name}' has dimensions {dims}; a target needs (time, place, ...)")
@@ -813,7 +813,7 @@ def _yearly_value(results, t, name, dims, first, last, statistic, strict) -> Out
     if statistic == "areal_rate":
         raise t.error("statistic", "'areal_rate' needs the basin's subbasin areas (hydro validate gives them)")
     years, _ = _year_weights(first, last)
-    have = list(results.coords["year"])
+    have = list(results.coords["budget_year"])
     missing = [int(y) for y in years if int(y) not in have]
     if missing:
         return Outcome(float("nan"), f"{first}..{last}",
