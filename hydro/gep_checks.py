@@ -120,8 +120,9 @@ def cut_after_writing(results) -> tuple[str, str, str] | None:
     for y in budget_years:
         ran = max((min(span[1], date(y, 12, 31)) - max(span[0], date(y, 1, 1))).days + 1, 0)
         if days[y] != ran:
-            return (f"holds {days[y]} days of {y}, and its budgets (on 'budget_year') sum the run's {ran} "
-                    f"({RUN_DAYS} = {results.attrs[RUN_DAYS]}; cut along 'time' after writing, e.g. with xarray?)",
+            how = "cut along 'time'" if days[y] < ran else "joined with another run's days"
+            return (f"holds {days[y]} day{'s' * (days[y] != 1)} of {y}, and its budgets (on 'budget_year') sum the "
+                    f"run's {ran} ({RUN_DAYS} = {results.attrs[RUN_DAYS]}; {how} after writing, e.g. with xarray?)",
                     "GEP would value a whole year's removal beside part of its water", _YEARS)
     return None
 

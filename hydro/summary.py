@@ -152,8 +152,9 @@ def describe_results(path: Path) -> str:
 
         d = res.simulated_days()
         partial = partial_years(d)
-        means = f", {len(res.dates)} {attrs.get('time_aggregation', 'period')} means" if res.time_bounds else ""
-        lines.append(f"  period: {d[0]} to {d[-1]} ({len(d)} days{means})")
+        n = len(res.dates)
+        means = f", {n} {attrs.get('time_aggregation', 'period')} mean{'s' * (n != 1)}" if res.time_bounds else ""
+        lines.append(f"  period: {d[0]} to {d[-1]} ({len(d)} day{'s' * (len(d) != 1)}{means})")
         if partial:
             lines += _wrap("partial calendar years", ", ".join(f"{y} ({p})" for y, p in partial.items()))
     lines += _wrap("dimensions", ", ".join(f"{k}={len(v)}" for k, v in res.coords.items()))

@@ -100,3 +100,16 @@ def test_python_m_hydro_cli_is_the_hydro_command():
     r = subprocess.run([sys.executable, "-m", "hydro.cli", "info", "no_such_basin_x"], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and "no_such_basin_x" in r.stderr, (r.returncode, r.stderr)
+
+
+def test_gep_on_two_runs_joined_in_time_says_joined_not_cut(tmp_path):
+    # F5: the refusal was right but said "cut along 'time'" of a file that was joined
+    m = hydro.Model.from_basin("watershed")
+    state = tmp_path / "h1.npz"
+    a = m.run("2001-01-01", "2001-06-30", save_state=state)
+    b = m.run("2001-07-01", "2001-12-31", from_state=state)
+    joined = xr.concat([a, b], dim="time", data_vars="minimal", coords="minimal", compat="override")
+    joined.to_netcdf(tmp_path / "joined.nc")
+    r = _hydro("gep", str(tmp_path / "joined.nc"))
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "joined with another run's days" in r.stderr and "cut along" not in r.stderr, r.stderr
