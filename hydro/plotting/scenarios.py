@@ -76,12 +76,14 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     from hydro.dates import partial_years
     from hydro.scenarios.summary import annual_stats
 
+    bounds = getattr(results, "time_bounds", None)  # means over periods: whole if they run 1st to month's end
+    whole = None if bounds is None else [a.day == 1 and b.day == 1 for a, b in zip(*bounds, strict=True)]
     rows, errs, years, has_members, members, what = [], [], None, False, 0, ""
     for sid in chosen:
         arr, dims = _data.select(results, name, scenario=sid, **{kind: idx})
         arr = _data.move_first(arr, dims, ("time", "member"))
         conc = np.asarray(arr, dtype=float).reshape(len(results.dates), -1)
-        years_arr, mean, _ = annual_stats(results.dates, conc)
+        years_arr, mean, _ = annual_stats(results.dates, conc, whole=whole)
         years = [int(y) for y in years_arr]
         annual = mean if "member" in dims else mean[:, 0]
         if "member" in dims:

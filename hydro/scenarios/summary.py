@@ -130,15 +130,16 @@ def monthly_means(dates, conc: np.ndarray):
     return keys // 12, out
 
 
-def annual_stats(dates, conc, complete_only: bool = False):
+def annual_stats(dates, conc, complete_only: bool = False, whole=None):
     """(years, annual mean of monthly means [year, loc], highest monthly mean [year, loc]).
 
     With ``complete_only`` only the calendar years the dates cover from 1 January to
     31 December are returned (see :func:`partial_years`). A month the dates cover in part has no monthly
     mean (as in ``hydro compensate``): a partial year's figures are those of its whole months, and a year
-    with none is left out (a review, 2026-12-06: a 10-day month weighed as a whole one).
+    with none is left out (a review, 2026-12-06: a 10-day month weighed as a whole one). ``whole``: for
+    steps that are not days (means over periods), whether each covers whole months (default: daily ``dates``).
     """
-    whole = np.asarray(in_whole_months(dates), dtype=bool)
+    whole = np.asarray(in_whole_months(dates) if whole is None else whole, dtype=bool)
     my, mm = monthly_means([d for d, w in zip(dates, whole, strict=True) if w], np.asarray(conc)[whole])
     years = np.unique(my)
     if complete_only:
