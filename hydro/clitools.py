@@ -336,8 +336,8 @@ def note_late_start(basin, start, generated: bool = False, end=None) -> None:
             f"start, {first}; ")
     if not basin.is_watershed:  # flows from [forcing]: nothing to spin up (a review, 2026-12-06: no note)
         return click.echo(said + f"a flow-driven basin is not spun up: this run starts on {start} from that state. "
-                          f"Where it matters, give the state of {start} with --from-state or --set (e.g. reservoirs."
-                          "<id>.initial_storage_mcm), or start on the basin's start", err=True)
+                          f"Where it matters, give the state of {start} with --set "
+                          "(reservoirs.<id>.initial_storage_mcm, initial.*), or start on the basin's start", err=True)
     plan = spin_up_plan(basin, start, generated=generated)
     words = generated_weather_words(generated_from(basin, start, end or start), start)
     if start < first:

@@ -69,14 +69,7 @@ def logical_dims(var) -> tuple[str, ...]:
     ``year`` as ``budget_year`` (:func:`current_dim`)."""
     dims = tuple(var.dimensions)
     dims = dims[:-1] if is_text(var) and var.dtype is not str else dims
-    return tuple(current_dim(d, dims) for d in dims)
-
-
-def renamed_dataset(ds):
-    """The :class:`xarray.Dataset` ``ds`` with an older file's dimensions under their current names
-    (:data:`RENAMED_DIMS`: ``year`` as ``budget_year``); ``ds`` itself where it has none."""
-    renames = {old: new for old, new in RENAMED_DIMS.items() if old in ds.dims and new not in ds.dims}
-    return ds.rename(renames) if renames else ds
+    return tuple(current_dim(d, var.group().dimensions) for d in dims)  # the file's, as _read decides
 
 
 def text_values(var) -> list[str]:

@@ -102,9 +102,9 @@ def check_daily_steps(res: Results, path) -> None:
     bad = next((i for i, d in enumerate(steps) if d != 1), None)
     if bad is not None:
         raise HydroError(f"{path}: its times are not consecutive days ({times[bad]} is followed by "
-                         f"{times[bad + 1]}) and it has no time bounds: was it resampled or cut with xarray? hydro "
-                         "reads the daily files it writes and its --aggregate monthly or yearly ones (with "
-                         "time_bnds); open this one with xarray.open_dataset, which takes any times")
+                         f"{times[bad + 1]}) and it has no time bounds: was it resampled, cut or joined with "
+                         "xarray? hydro reads the daily files it writes and its --aggregate monthly or yearly ones "
+                         "(with time_bnds); open this one with xarray.open_dataset, which takes any times")
 
 
 def _is_state(res: Results, name: str) -> bool:

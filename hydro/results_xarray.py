@@ -14,9 +14,10 @@ import numpy as np
 
 from hydro.aux_coordinates import is_aux_coordinate
 from hydro.errors import HydroError
-from hydro.netcdf_read import renamed_dataset
+from hydro.netcdf_read import RENAMED_DIMS
 from hydro.results import Results, stacked_dims
 from hydro.run_attributes import id_values
+from hydro.variables import declared
 
 
 def _day(value) -> date:
@@ -103,6 +104,22 @@ def as_results(results, strict: bool = True):
         return results
     raise HydroError(f"results: expected hydro results (Model.run's dataset, Model.run_results(...), or "
                      f"hydro.results.load_results(path)), got {type(results).__name__}")
+
+
+def renamed_dataset(ds):
+    """The :class:`xarray.Dataset` ``ds`` with an older file's dimensions under their current names
+    (:data:`RENAMED_DIMS`: ``year`` as ``budget_year``); ``ds`` itself where it has none."""
+    import re
+
+    # only where a variable hydro declares on the new name is on the old one: a dataset a user grouped by
+    # "time.year" has a `year` of its own, which is no older file's budget axis (review of 2026-12-06)
+    renames = {}
+    for old, new in RENAMED_DIMS.items():
+        if old in ds.dims and new not in ds.dims:
+            names = "|".join(re.escape(v.name).replace(r"\{c\}", "[a-z0-9]+") for v in declared() if new in v.dims)
+            if any(old in ds[v].dims and re.fullmatch(names, str(v)) for v in ds.data_vars):
+                renames[old] = new
+    return ds.rename(renames) if renames else ds
 
 
 __all__ = ["as_results", "from_xarray"]

@@ -152,7 +152,7 @@ def validate_hint(basin, basin_file=None) -> str:
     folder = Path(str(basin_file)).parent if basin_file else None
     shipped = shipped_basins().get(str(basin))
     if shipped is not None and (shipped / "observations.toml").is_file() and (  # a shipped basin's case
-            folder is None or shipped.resolve() == folder.resolve()):
+            folder is None or shipped.resolve() == folder.resolve() or not folder.is_dir()):  # (another checkout's)
         return f"`hydro validate {basin}`"
     if folder is None:  # results that do not say their basin file
         return "`hydro validate PATH` (the basin's folder, with an observations.toml: docs/commands/validate.md)"

@@ -45,8 +45,10 @@ class FertiliserReduction(MeasureKind):
             if classes:
                 out[i] = self._hectares(comp, i, lu, cut, area[i] * 100.0 * f) if acts and cut else 0.0
         if acts and idle and (f > 0).any():  # (a review, 2026-12-06: forest with no fertiliser was paid for)
-            comp.notes.append(f"{m.id}: " + "; ".join(f"{c} has no fertiliser" + (" and no EMC" if "emc_reduction"
-                              in num else "") + f" to cut in {', '.join(ids)}" for c, ids in idle.items())
+            lacks = " and no ".join(w for w, k in (("fertiliser", "reduction"), ("EMC", "emc_reduction"))
+                                    if num.get(k, 0.0) > 0)  # what the programme cuts, which the class lacks
+            comp.notes.append(f"{m.id}: " + "; ".join(f"{c} has no {lacks} to cut in {', '.join(ids)}"
+                                                      for c, ids in idle.items())
                               + ": not under the programme there (no cost)")
         return out
 
