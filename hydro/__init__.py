@@ -13,15 +13,15 @@ __version__ = "0.1.0"
 
 from hydro.errors import HydroError  # noqa: E402
 
-__all__ = ["HydroError", "Model", "Parameter", "__version__", "open_basin", "open_results"]
+__all__ = ["HydroError", "Model", "Parameter", "__version__", "join_runs", "open_basin", "open_results"]
 
 #: Public names imported on first use, so that ``import hydro`` stays cheap.
 _LAZY = {"Model": "hydro.model", "Parameter": "hydro.model", "open_basin": "hydro.model",
-         "open_results": "hydro.results"}
+         "open_results": "hydro.results", "join_runs": "hydro.results_join"}
 
 
 def __getattr__(name: str):
-    """Import :class:`Model` and the ``open_*`` functions on first use."""
+    """Import :class:`Model`, the ``open_*`` functions and ``join_runs`` on first use."""
     if name in _LAZY:
         import importlib
 

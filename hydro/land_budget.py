@@ -215,10 +215,16 @@ def land_budget(params, years, area_km2, gross: np.ndarray, years_of_day, source
     t["washoff_loss"][:] = _yearly(washoff_loss, index, n_year)
     t["washoff_storage_change"][:] = 0.0 if washoff_storage is None else washoff_storage[last] - washoff_storage[first]
     t["delivered_to_rivers"][:] = _yearly(source_input[:, :, :n_kind].sum(axis=2), index, n_year)
-    t["timing_remainder"][:] = t["delivered_to_rivers"] - (
+    t["timing_remainder"][:] = timing_remainder(t)
+    return out
+
+
+def timing_remainder(t):
+    """``timing_remainder``, what closes the path to the rivers (module docstring), from the other terms ``t``
+    (``land_term`` -> array or DataArray; also for the join of consecutive runs, :mod:`hydro.results_join`)."""
+    return t["delivered_to_rivers"] - (
         t["emitted_to_rivers"] + t["surface_to_washoff"] + t["quickflow_export"] + t["leached_to_groundwater"]
         - t["groundwater_storage_change"] - t["washoff_loss"] - t["washoff_storage_change"])
-    return out
 
 
 def add_land_budget(res, params, years, area_km2, years_of_day, gw_storage: np.ndarray,

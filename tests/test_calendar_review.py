@@ -21,7 +21,6 @@ import pytest
 import xarray as xr
 
 import hydro
-from hydro.land_budget import LAND_TERMS
 
 
 def _hydro(*args, cwd=None):
@@ -43,33 +42,51 @@ def test_report_period_of_an_aggregated_run_is_its_days(tmp_path, aggregate):
     assert "2020-01-15 to 2020-03-10" in text[:text.find("At a glance")]  # the masthead
 
 
-def test_two_halves_of_a_year_join_to_the_whole_year_as_run_md_says(tmp_path):
+@pytest.fixture(scope="module")
+def halves(tmp_path_factory):
+    """The watershed example's 2001 in two runs chained through a state file, and in one run."""
     m = hydro.Model.from_basin("watershed")
-    state = tmp_path / "h1.npz"
+    state = tmp_path_factory.mktemp("halves") / "h1.npz"
     a = m.run("2001-01-01", "2001-06-30", save_state=state)
     b = m.run("2001-07-01", "2001-12-31", from_state=state)
-    whole = m.run("2001-01-01", "2001-12-31")
-    inventory = list(LAND_TERMS[:LAND_TERMS.index("inventory_unaccounted") + 1])
-    yearly = [v for v in whole.data_vars if "time" not in whole[v].dims]
-    assert {"tn_budget_reach", "tn_budget_reservoir", "subbasin_tn_land_budget"} <= set(yearly)
-    for v in yearly:
-        joined = a[v] + b[v]  # the flux and path terms
-        if "budget_term" in whole[v].dims:  # the storages are states: the first start, the last end
-            joined.loc[{"budget_term": "storage_start"}] = a[v].sel(budget_term="storage_start")
-            joined.loc[{"budget_term": "storage_end"}] = b[v].sel(budget_term="storage_end")
-        elif "land_term" in whole[v].dims:  # the inventory is the whole year's in each file: once
-            joined.loc[{"land_term": inventory}] = a[v].sel(land_term=inventory)
-            t = {k: joined.sel(land_term=k) for k in LAND_TERMS}
-            joined.loc[{"land_term": "timing_remainder"}] = t["delivered_to_rivers"] - (
-                t["emitted_to_rivers"] + t["surface_to_washoff"] + t["quickflow_export"]
-                + t["leached_to_groundwater"] - t["groundwater_storage_change"] - t["washoff_loss"]
-                - t["washoff_storage_change"])
-        elif v == "subbasin_tn_gross_input":  # the whole calendar year's inventory
-            joined = a[v]
-        ref = whole[v].values
-        err = float(np.nanmax(np.abs(joined.values - ref))) / max(float(np.nanmax(np.abs(ref))), 1e-30)
+    return a, b, m.run("2001-01-01", "2001-12-31")
+
+
+def test_two_halves_of_a_year_join_to_the_whole_year(halves):
+    # hydro.join_runs does what docs/commands/run.md says (summing the files doubled the storages and the
+    # year's inventory): every variable of the joined halves is the whole run's
+    a, b, whole = halves
+    joined = hydro.join_runs([a, b])
+    assert set(joined.data_vars) == set(whole.data_vars)
+    assert {"tn_budget_reach", "tn_budget_reservoir", "subbasin_tn_land_budget"} <= set(joined.data_vars)
+    for v in whole.data_vars:
+        ref = np.asarray(whole[v].values, dtype=float)
+        got = np.asarray(joined[v].transpose(*whole[v].dims).values, dtype=float)
+        err = float(np.nanmax(np.abs(got - ref))) / max(float(np.nanmax(np.abs(ref))), 1e-30)
         # the halves chain through a state file: round-off of sums of ~180 days (measured <= 2e-15)
         assert err < 1e-12, (v, err)
+    assert joined.attrs["run_days"] == "2001-01-01..2001-12-31"
+
+
+def test_joined_runs_are_valued_as_the_whole_run(halves, tmp_path):
+    a, b, whole = halves
+    hydro.join_runs([a, b]).to_netcdf(tmp_path / "joined.nc")
+    whole.to_netcdf(tmp_path / "whole.nc")
+    got = _hydro("gep", str(tmp_path / "joined.nc"), "-o", str(tmp_path / "joined.csv"))
+    ref = _hydro("gep", str(tmp_path / "whole.nc"), "-o", str(tmp_path / "whole.csv"))
+    assert got.returncode == 0 and ref.returncode == 0, got.stderr
+    rows = [pd.read_csv(tmp_path / f, comment="#").select_dtypes("number") for f in ("joined.csv", "whole.csv")]
+    np.testing.assert_allclose(rows[0].values, rows[1].values, rtol=1e-9)  # the same days, budgets to round-off
+
+
+@pytest.mark.parametrize("case, message", [("gap", "consecutive runs start the day after"),
+                                           ("one", "two or more"), ("monthly", "means over periods")])
+def test_join_runs_refuses_what_it_cannot_join(halves, case, message):
+    a, b, _ = halves
+    parts = {"gap": [a, b.isel(time=slice(1, None))], "one": [a],
+             "monthly": [a.assign_attrs(time_aggregation="monthly"), b]}[case]
+    with pytest.raises(hydro.HydroError, match=message):
+        hydro.join_runs(parts)
 
 
 def test_partial_year_rows_use_whole_months_only(tmp_path):
