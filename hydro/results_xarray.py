@@ -80,9 +80,9 @@ def from_xarray(ds, copy: bool = True) -> Results:
                 raise HydroError(
                     f"dataset variable '{name}' is on {wanted} in hydro's results, and this dataset has it on "
                     f"{tuple(ds[name].dims)}: xarray.concat along 'time' spreads variables without time over "
-                    "it (data_vars='all'); concatenate the variables on time alone (xr.concat(parts, "
-                    "dim='time', data_vars='minimal') after dropping the others, e.g. ds.drop_vars([v for v "
-                    "in ds.data_vars if 'time' not in ds[v].dims])) and the yearly ones along 'budget_year'")
+                    "it (data_vars='all'); concatenate the daily variables on time alone (xr.concat(parts, "
+                    "dim='time', data_vars='minimal') after dropping the others), or join consecutive runs "
+                    "whole with hydro.join_runs(parts), which joins the yearly budgets term by term")
             raise HydroError(f"dataset variable '{name}' has dimensions {tuple(ds[name].dims)}, where hydro "
                              f"writes {wanted} (was it resampled or transposed?); plot the results as "
                              "Model.run returned them, or Model.run_results(...)")
